@@ -1,0 +1,45 @@
+# podstep images: drop-in replacements for Tekton's entrypoint and nop images.
+#
+#   buildah build --target entrypoint -t podstep/entrypoint .
+#   buildah build --target nop        -t podstep/nop .
+#
+# BASE_IMAGE selects the builder (pin it by digest for reproducible builds,
+# e.g. docker.io/library/debian:bookworm-slim@sha256:<digest>).
+ARG BASE_IMAGE=docker.io/library/debian:bookworm-slim
+
+FROM ${BASE_IMAGE} AS builder
+ARG TARGETARCH
+WORKDIR /src
+COPY scripts/install-deps.sh scripts/install-deps.sh
+RUN ./scripts/install-deps.sh && rm -rf /var/lib/apt/lists/*
+COPY . .
+RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DPODSTEP_STATIC=ON -DPODSTEP_TESTS=OFF \
+ && cmake --build /build -j "$(nproc)" --target entrypoint nop stepinit \
+ && mkdir -p /out \
+ && install -m 0755 /build/entrypoint /build/nop /build/stepinit /out/ \
+ && /out/entrypoint --version && /out/nop
+
+# The entrypoint image: the controller runs `/ko-app/entrypoint init …` in
+# the `prepare` init container, which copies the binary into /tekton/bin.
+FROM scratch AS entrypoint
+ARG TARGETARCH
+LABEL org.opencontainers.image.title="podstep-entrypoint" \
+      org.opencontainers.image.description="Drop-in C++ replacement for Tekton Pipelines' entrypoint" \
+      org.opencontainers.image.licenses="Apache-2.0"
+COPY --from=builder /out/entrypoint /ko-app/entrypoint
+USER 65532:65532
+WORKDIR /
+ENTRYPOINT ["/ko-app/entrypoint"]
+
+# The nop image must contain nothing but /ko-app/nop: the controller stops a
+# sidecar by swapping its image for this one, relying on the sidecar's own
+# command (a shell, say) failing to start here.
+FROM scratch AS nop
+ARG TARGETARCH
+LABEL org.opencontainers.image.title="podstep-nop" \
+      org.opencontainers.image.description="Drop-in replacement for Tekton Pipelines' nop image" \
+      org.opencontainers.image.licenses="Apache-2.0"
+COPY --from=builder /out/nop /ko-app/nop
+USER 65532:65532
+WORKDIR /
+ENTRYPOINT ["/ko-app/nop"]

@@ -1,0 +1,30 @@
+#pragma once
+// The entrypoint's command line: the reference's flags, parsed with Go `flag`
+// semantics, turned into a StepConfig.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/step.h"
+
+namespace podstep {
+
+struct EntrypointCommandLine {
+  enum Status { kRun, kHelp, kVersion, kUsageError } status = kRun;
+  std::string error;                    // kUsageError: one line
+  std::string usage;                    // Go-style flag usage
+  std::vector<std::string> positional;  // subcommand and its arguments
+  StepConfig config;
+};
+
+/// Parses argv (without the program name). `getenv` supplies the
+/// environment (TEKTON_PLATFORM_COMMANDS, TEKTON_HERMETIC, TEKTON_RESOURCE_NAME,
+/// PODSTEP_TEKTON_ROOT) so tests need not touch the process's own.
+EntrypointCommandLine ParseEntrypointCommandLine(
+    const std::vector<std::string>& args, const std::function<const char*(const char*)>& getenv);
+
+/// Splits a Go `strings.Split(s, ",")` list; an empty string gives {""} like Go.
+std::vector<std::string> SplitCommaList(const std::string& list);
+
+}  // namespace podstep

@@ -1,0 +1,415 @@
+#include "common/step.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/go_time.h"
+#include "common/logging.h"
+#include "common/step_outcome.h"
+#include "common/step_substitution.h"
+#include "common/sys/signal_channel.h"
+#include "common/when_expressions.h"
+
+namespace podstep {
+namespace {
+
+constexpr std::string_view kSkippedLog = "Skipping step because a previous step failed";
+
+class StepRun {
+ public:
+  StepRun(const StepConfig& config, StepDeps deps) : config_(config), deps_(deps) {}
+
+  int Run() {
+    if (auto prepared = Prepare(); !prepared) return FailBeforeRun(prepared.error().message);
+
+    for (const auto& file : config_.wait_files) {
+      WaitOutcome waited = deps_.waiter.Wait(
+          file, {config_.wait_file_content, config_.breakpoint_on_failure});
+      if (waited.status != WaitOutcome::kReady) return FailWait(file, waited);
+    }
+    if (config_.debug_before_step && !WaitBeforeStepDebugger()) {
+      return FailBeforeRun("Skipping execute step script because before step breakpoint fail-continue");
+    }
+
+    started_at_ = Timestamp();
+    if (config_.timeout.count() < 0) return FailBeforeRun("negative timeout specified");
+
+    ApplySubstitutions();
+    if (!when_.empty()) {
+      auto allowed = EvaluateWhenExpressions(when_);
+      if (!allowed) return FailBeforeRun("Error evaluating when expressions: " + allowed.error().message);
+      if (!*allowed) return SkipByWhen();
+    }
+
+    RunRequest request{.argv = command_,
+                       .stdout_path = config_.stdout_path,
+                       .stderr_path = config_.stderr_path,
+                       .timeout = config_.timeout,
+                       .cancel_file = config_.paths.CancelFile(),
+                       .hermetic = config_.hermetic,
+                       .environment = environment_};
+    StepDecision decision =
+        DecideOutcome(deps_.runner.Run(request), config_.on_error, config_.breakpoint_on_failure);
+    if (!decision.log.empty()) LogInfo("{}", decision.log);
+    return Finish(std::move(decision));
+  }
+
+ private:
+  // Everything that can be known wrong before waiting: a bad flag value
+  // fails at once, so no later step is left waiting on a step that can't run.
+  Status Prepare() {
+    if (!config_.unsupported.empty()) {
+      return Fail(config_.unsupported.front() + " is not supported yet by this entrypoint");
+    }
+    for (const auto& name : config_.results) {
+      if (auto valid = ValidateFileName("result", name); !valid) return valid;
+    }
+    for (const auto& name : config_.step_results) {
+      if (auto valid = ValidateFileName("step result", name); !valid) return valid;
+    }
+    auto command = ResolveCommand(config_);
+    if (!command) return Fail(command.error());
+    command_ = std::move(*command);
+    if (!config_.when_expressions.empty()) {
+      auto when = ParseWhenExpressions(config_.when_expressions);
+      if (!when) return Fail(when.error().Wrap("invalid -when_expressions"));
+      when_ = std::move(*when);
+    }
+    for (const char* sub : {"results", "artifacts"}) {
+      std::string dir = config_.step_metadata_dir.empty()
+                            ? sub
+                            : config_.step_metadata_dir + "/" + sub;
+      if (auto made = deps_.files.MakeDirs(dir); !made) return made;
+    }
+    return {};
+  }
+
+  // Substitution failures are logged and the literal text stays, as in the
+  // reference: the controller already validated the references at admission.
+  void ApplySubstitutions() {
+    environment_ = config_.environment;
+    StepSubstitution substitution(config_.paths.StepsDir(), [this](const std::string& path) {
+      return deps_.files.ReadFile(path);
+    });
+    if (auto replaced = SubstituteResults(substitution); !replaced) {
+      LogError("Error while substituting step results: {}", replaced.error().message);
+    }
+    if (auto replaced = SubstituteArtifacts(substitution); !replaced) {
+      LogError("Error while substituting step artifacts: {}", replaced.error().message);
+    }
+  }
+
+  Status SubstituteResults(StepSubstitution& substitution) {
+    for (auto& entry : environment_) {
+      auto replaced = substitution.ReplaceResults(entry);
+      if (!replaced) return Fail(replaced.error());
+      entry = std::move(*replaced);
+    }
+    for (auto& expression : when_) {
+      auto values = substitution.ReplaceResultsInArgs(expression.values);
+      if (!values) return Fail(values.error());
+      expression.values = std::move(*values);
+      for (std::string* field : {&expression.input, &expression.cel}) {
+        auto replaced = substitution.ReplaceResults(*field);
+        if (!replaced) return Fail(replaced.error());
+        *field = std::move(*replaced);
+      }
+    }
+    auto command = substitution.ReplaceResultsInArgs(command_);
+    if (!command) return Fail(command.error());
+    command_ = std::move(*command);
+    return {};
+  }
+
+  Status SubstituteArtifacts(StepSubstitution& substitution) {
+    const bool is_script = command_.size() == 1 &&
+                           command_[0].rfind(config_.paths.ScriptsDir() + "/", 0) == 0 &&
+                           command_[0].find('/', config_.paths.ScriptsDir().size() + 1) ==
+                               std::string::npos;
+    if (is_script) {
+      // A script's text is substituted into a temporary copy that runs instead.
+      auto script = deps_.files.ReadFile(command_[0]);
+      if (!script) return Fail(script.error());
+      if (*script) {
+        auto replaced = substitution.ReplaceArtifacts(**script);
+        if (!replaced) return Fail(replaced.error());
+        if (*replaced != **script) {
+          auto temp = deps_.files.WriteTempExecutable(*replaced);
+          if (!temp) return Fail(temp.error());
+          command_ = {*temp};
+        }
+      }
+    } else {
+      for (auto& arg : command_) {
+        auto replaced = substitution.ReplaceArtifacts(arg);
+        if (!replaced) return Fail(replaced.error());
+        arg = std::move(*replaced);
+      }
+    }
+    for (auto& entry : environment_) {
+      auto replaced = substitution.ReplaceArtifacts(entry);
+      if (!replaced) return Fail(replaced.error());
+      entry = std::move(*replaced);
+    }
+    return {};
+  }
+
+  std::string Timestamp() { return FormatLocalGoTimestamp(deps_.clock.Now()); }
+
+  int FailWait(const std::string& file, const WaitOutcome& waited) {
+    std::vector<RunResult> entries{InternalEntry("StartedAt", Timestamp())};
+    int exit_code = 1;
+    switch (waited.status) {
+      case WaitOutcome::kPreviousStepFailed:
+        LogInfo("{}", kSkippedLog);
+        entries.push_back(InternalEntry("Reason", "Skipped"));
+        break;
+      case WaitOutcome::kPredecessorKilled:
+        LogInfo("{}: previous step exited without writing \"{}\": it was killed", kSkippedLog, file);
+        entries.push_back(InternalEntry("Reason", "Skipped"));
+        break;
+      case WaitOutcome::kStatError:
+        LogInfo("Error executing command: waiting for \"{}\": stat {}: {}", file, file,
+                GoErrnoText(waited.sys_errno));
+        break;
+      case WaitOutcome::kInterrupted:
+        LogInfo("Stopped waiting for \"{}\": received {}; the step did not run", file,
+                SignalName(waited.signal));
+        exit_code = 128 + waited.signal;
+        break;
+      case WaitOutcome::kReady:
+        break;
+    }
+    WriteTermination(entries, {});
+    WritePost(StepDecision::kPostError);
+    return exit_code;
+  }
+
+  int FailBeforeRun(const std::string& message) {
+    LogInfo("{}", message);
+    if (started_at_.empty()) started_at_ = Timestamp();
+    WriteTermination({InternalEntry("StartedAt", started_at_)}, {});
+    WritePost(StepDecision::kPostError);
+    return 1;
+  }
+
+  bool WaitBeforeStepDebugger() {
+    LogInfo(
+        "debug before step breakpoint has taken effect, waiting for user's decision:\n"
+        "1) continue, use cmd: /tekton/debug/scripts/debug-beforestep-continue\n"
+        "2) fail-continue, use cmd: /tekton/debug/scripts/debug-beforestep-fail-continue");
+    std::string file = config_.post_file + ".beforestepexit";
+    return deps_.waiter.Wait(file, {}).status == WaitOutcome::kReady;
+  }
+
+  int SkipByWhen() {
+    LogInfo("Step was skipped due to when expressions were evaluated to false.");
+    StepDecision decision;
+    decision.entries.push_back(InternalEntry("Reason", "Skipped"));
+    decision.exit_code_file = "0";
+    return Finish(std::move(decision));
+  }
+
+  // Results are read and the size limit checked BEFORE the post file is
+  // written, so an oversize message fails this step instead of letting the
+  // next one start (the reference wrote the plain post file first).
+  int Finish(StepDecision decision) {
+    std::vector<RunResult> results;
+    if (auto read = ReadResults(results); !read) {
+      LogInfo("Error while handling results: {}", read.error().message);
+      Downgrade(decision, 1);
+      results.clear();
+    }
+    if (!WriteTermination(decision.entries, results)) {
+      Downgrade(decision, 1);
+      std::erase_if(decision.entries, [](const RunResult& e) { return e.key == "ExitCode"; });
+      WriteTermination(decision.entries, {});
+    }
+    if (decision.exit_code_file) {
+      std::string path = MetadataPath("exitCode");
+      if (auto written = deps_.files.WriteFile(path, *decision.exit_code_file); !written) {
+        LogError("Error writing exit code file: {}", written.error().message);
+      }
+    }
+    if (!WritePost(decision.post)) return 1;
+    if (decision.await_breakpoint) return AwaitBreakpointExit();
+    return decision.exit_code;
+  }
+
+  static void Downgrade(StepDecision& decision, int exit_code) {
+    if (decision.post == StepDecision::kPostSuccess) decision.post = StepDecision::kPostError;
+    decision.exit_code_file.reset();
+    if (decision.exit_code == 0 || !decision.await_breakpoint) decision.exit_code = exit_code;
+  }
+
+  Status ReadResults(std::vector<RunResult>& results) {
+    auto read_all = [&](const std::vector<std::string>& names, const std::string& dir,
+                        ResultType type) -> Status {
+      for (const auto& name : names) {
+        if (name.empty()) continue;
+        auto content = deps_.files.ReadFile(dir + "/" + name);
+        if (!content) return Fail(content.error());
+        if (*content) results.push_back({name, std::move(**content), type});
+      }
+      return {};
+    };
+    if (auto read = read_all(config_.results, config_.paths.ResultsDir(), ResultType::kTaskRun);
+        !read) {
+      return read;
+    }
+    if (auto read = read_all(config_.step_results, MetadataPath("results"), ResultType::kStep);
+        !read) {
+      return read;
+    }
+    if (config_.result_from != kResultFromTerminationMessage) {
+      results.clear();  // the controller reads them from the sidecar's logs instead
+      return {};
+    }
+    for (auto [path, type] :
+         {std::pair{MetadataPath("artifacts/provenance.json"), ResultType::kStepArtifacts},
+          std::pair{config_.paths.ArtifactsDir() + "/provenance.json",
+                    ResultType::kTaskRunArtifacts}}) {
+      auto content = deps_.files.ReadFile(path);
+      if (!content) return Fail(content.error());
+      if (*content) artifacts_.push_back({path, std::move(**content), type});
+    }
+    return {};
+  }
+
+  // Go's order: results first (the reference writes them in an earlier call),
+  // then StartedAt, the outcome entries and the artifacts.
+  bool WriteTermination(const std::vector<RunResult>& outcome_entries,
+                        const std::vector<RunResult>& results) {
+    if (config_.termination_path.empty()) return true;
+    std::vector<RunResult> entries = results;
+    entries.push_back(InternalEntry("StartedAt", started_at_.empty() ? Timestamp() : started_at_));
+    entries.insert(entries.end(), outcome_entries.begin(), outcome_entries.end());
+    entries.insert(entries.end(), artifacts_.begin(), artifacts_.end());
+    auto written = deps_.files.WriteTermination(config_.termination_path, entries,
+                                                config_.compress_termination_message);
+    if (written) return true;
+    if (written.error().message == kMessageTooLong) {
+      LogInfo("{}", kMessageTooLong);
+      artifacts_.clear();
+    } else {
+      LogError("Error while writing message: {}", written.error().message);
+    }
+    return false;
+  }
+
+  bool WritePost(StepDecision::Post post) {
+    if (post == StepDecision::kNoPost || config_.post_file.empty()) return true;
+    std::string path = config_.post_file + (post == StepDecision::kPostError ? ".err" : "");
+    if (auto written = deps_.files.WriteFile(path, ""); !written) {
+      LogError("Error writing post file: {}", written.error().message);
+      return false;
+    }
+    return true;
+  }
+
+  int AwaitBreakpointExit() {
+    LogInfo(
+        "debug onFailure breakpoint has taken effect, waiting for user's decision:\n"
+        "1) continue, use cmd: /tekton/debug/scripts/debug-continue\n"
+        "2) fail-continue, use cmd: /tekton/debug/scripts/debug-fail-continue");
+    std::string file = config_.post_file + ".breakpointexit";
+    deps_.waiter.Wait(file, {});
+    auto content = deps_.files.ReadFile(file);
+    if (!content || !*content) {
+      LogInfo("error occurred while reading breakpoint exit code : breakpoint postfile {} not found",
+              file);
+      return 0;
+    }
+    std::string text = **content;
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    LogInfo("Breakpoint exiting with exit code {}", text);
+    try {
+      size_t used = 0;
+      int code = std::stoi(text, &used);
+      if (used == text.size()) return code;
+    } catch (const std::exception&) {
+    }
+    LogInfo("error occurred while reading breakpoint exit code : invalid exit code \"{}\"", text);
+    return 0;
+  }
+
+  std::string MetadataPath(std::string_view name) const {
+    return config_.step_metadata_dir.empty() ? std::string(name)
+                                             : config_.step_metadata_dir + "/" + std::string(name);
+  }
+
+  const StepConfig& config_;
+  StepDeps deps_;
+  std::vector<std::string> command_;
+  std::vector<std::string> environment_;
+  std::vector<WhenExpression> when_;
+  std::vector<RunResult> artifacts_;
+  std::string started_at_;
+};
+
+}  // namespace
+
+Status ValidateFileName(std::string_view kind, const std::string& name) {
+  if (name.empty()) return {};
+  if (name.find('/') != std::string::npos || name == "." || name == "..") {
+    return Fail("refusing " + std::string(kind) + " name \"" + name +
+                "\": a name must not contain '/' or be '.' or '..'");
+  }
+  return {};
+}
+
+std::string CurrentPlatform() {
+#if defined(__x86_64__)
+  return "linux/amd64";
+#elif defined(__aarch64__)
+  return "linux/arm64/v8";
+#elif defined(__arm__)
+  return "linux/arm/v7";
+#elif defined(__i386__)
+  return "linux/386";
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  return "linux/ppc64le";
+#elif defined(__s390x__)
+  return "linux/s390x";
+#elif defined(__riscv) && __riscv_xlen == 64
+  return "linux/riscv64";
+#else
+  return "linux/unknown";
+#endif
+}
+
+Result<std::vector<std::string>> ResolveCommand(const StepConfig& config) {
+  std::vector<std::string> command;
+  if (!config.entrypoint.empty()) {
+    command.push_back(config.entrypoint);
+  } else {
+    nlohmann::json commands;
+    try {
+      commands = nlohmann::json::parse(config.platform_commands_json);
+      if (!commands.is_object()) throw std::runtime_error("not a JSON object");
+    } catch (const std::exception& e) {
+      return Fail("no -entrypoint, and TEKTON_PLATFORM_COMMANDS is not a JSON object of commands: " +
+                  std::string(e.what()));
+    }
+    std::string platform = config.platform;
+    auto found = commands.find(platform);
+    if (found == commands.end()) {
+      std::string without_variant = platform.substr(0, platform.rfind('/'));
+      found = commands.find(without_variant);
+    }
+    if (found == commands.end()) {
+      return Fail("could not find command for platform \"" + platform + "\"");
+    }
+    try {
+      command = found->get<std::vector<std::string>>();
+    } catch (const std::exception&) {
+      return Fail("TEKTON_PLATFORM_COMMANDS[\"" + found.key() + "\"] is not a list of strings");
+    }
+  }
+  command.insert(command.end(), config.command_args.begin(), config.command_args.end());
+  if (command.empty()) return Fail("no command to run: TEKTON_PLATFORM_COMMANDS gave an empty list");
+  return command;
+}
+
+int RunStep(const StepConfig& config, StepDeps deps) { return StepRun(config, deps).Run(); }
+
+}  // namespace podstep

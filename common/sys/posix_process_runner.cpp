@@ -1,0 +1,317 @@
+#include "common/sys/posix_process_runner.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+#include <filesystem>
+#include <optional>
+
+#include "common/logging.h"
+#include "common/sys/file_util.h"
+
+extern char** environ;
+
+namespace podstep {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// One tee'd stream: the child writes into a pipe, we copy to our own fd and
+/// to the log file.
+struct TeeStream {
+  UniqueFd pipe_read;
+  UniqueFd pipe_write;  // the child's end, closed in the parent after spawn
+  UniqueFd file;
+  int own_fd = -1;
+
+  bool open() const { return pipe_read.valid(); }
+
+  /// Copies one chunk; closes the pipe at EOF. `drain` reads until EAGAIN.
+  void Pump(bool drain) {
+    std::array<char, 65536> buffer;
+    do {
+      ssize_t n = RetryEintr([&] { return ::read(pipe_read.get(), buffer.data(), buffer.size()); });
+      if (n < 0 && errno == EAGAIN) return;
+      if (n <= 0) {
+        pipe_read.Reset();
+        return;
+      }
+      std::string_view chunk(buffer.data(), static_cast<size_t>(n));
+      // Our own stdout may be gone (EPIPE); the file copy must still be complete.
+      (void)WriteAll(own_fd, chunk);
+      if (!WriteAll(file.get(), chunk)) {
+        LogWarning("write to {}: {}", own_fd == 1 ? "stdout_path" : "stderr_path",
+                   std::strerror(errno));
+      }
+    } while (drain);
+  }
+};
+
+Result<TeeStream> OpenTee(const std::string& path, int own_fd) {
+  TeeStream tee;
+  tee.own_fd = own_fd;
+  auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) {
+    if (auto made = MakeDirs(parent.string()); !made) {
+      return Fail(made.error().Wrap("error creating parent directory"));
+    }
+  }
+  tee.file.Reset(RetryEintr([&] {
+    return ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  }));
+  if (!tee.file.valid()) return Fail(ErrnoError("error opening " + path));
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return Fail(ErrnoError("pipe"));
+  tee.pipe_read.Reset(fds[0]);
+  tee.pipe_write.Reset(fds[1]);
+  ::fcntl(tee.pipe_read.get(), F_SETFL, O_NONBLOCK);
+  return tee;
+}
+
+std::vector<char*> ArgvPointers(const std::vector<std::string>& argv) {
+  std::vector<char*> pointers;
+  pointers.reserve(argv.size() + 1);
+  for (const auto& arg : argv) pointers.push_back(const_cast<char*>(arg.c_str()));
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
+Result<pid_t> SpawnPlain(const std::vector<std::string>& argv, char** envp, const sigset_t& mask,
+                         const std::optional<TeeStream>& out,
+                         const std::optional<TeeStream>& err) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  if (out) posix_spawn_file_actions_adddup2(&actions, out->pipe_write.get(), 1);
+  if (err) posix_spawn_file_actions_adddup2(&actions, err->pipe_write.get(), 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setsigmask(&attr, &mask);
+  pid_t pid = -1;
+  auto pointers = ArgvPointers(argv);
+  int rc = posix_spawnp(&pid, pointers[0], &actions, &attr, pointers.data(), envp);
+  posix_spawnattr_destroy(&attr);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return Fail(DescribeStartError(argv[0], rc), rc);
+  return pid;
+}
+
+bool WriteIdMap(pid_t pid, const char* file) {
+  std::string path = "/proc/" + std::to_string(pid) + "/" + file;
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  return fd.valid() && WriteAll(fd.get(), "0 0 4294967295\n");
+}
+
+// TEKTON_HERMETIC: new user, mount, PID and network namespaces, ids mapped
+// 1:1, as the reference does. clone() is used like fork(); the child only
+// waits for its id maps, sets up fds and execs, reporting failure through a
+// close-on-exec pipe.
+Result<pid_t> SpawnHermetic(const std::vector<std::string>& argv, char** envp,
+                            const sigset_t& mask,
+                            const std::optional<TeeStream>& out,
+                            const std::optional<TeeStream>& err) {
+  int go_pipe[2];
+  int error_pipe[2];
+  if (::pipe2(go_pipe, O_CLOEXEC) != 0) return Fail(ErrnoError("pipe"));
+  UniqueFd go_read(go_pipe[0]), go_write(go_pipe[1]);
+  if (::pipe2(error_pipe, O_CLOEXEC) != 0) return Fail(ErrnoError("pipe"));
+  UniqueFd error_read(error_pipe[0]), error_write(error_pipe[1]);
+  auto pointers = ArgvPointers(argv);
+
+  long pid = ::syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | SIGCHLD,
+                       nullptr, nullptr, nullptr, nullptr);
+  if (pid < 0) return Fail(ErrnoError("clone with new namespaces (TEKTON_HERMETIC)"));
+  if (pid == 0) {
+    char go = 0;
+    if (::read(go_read.get(), &go, 1) != 1) _exit(127);
+    ::setpgid(0, 0);
+    int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull >= 0) ::dup2(devnull, 0);
+    if (out) ::dup2(out->pipe_write.get(), 1);
+    if (err) ::dup2(err->pipe_write.get(), 2);
+    ::sigprocmask(SIG_SETMASK, &mask, nullptr);
+    ::execvpe(pointers[0], pointers.data(), envp);
+    int exec_errno = errno;
+    (void)!::write(error_write.get(), &exec_errno, sizeof exec_errno);
+    _exit(127);
+  }
+  error_write.Reset();
+  go_read.Reset();
+  auto reap = [&] { RetryEintr([&] { return ::waitpid(static_cast<pid_t>(pid), nullptr, 0); }); };
+  if (!WriteIdMap(static_cast<pid_t>(pid), "uid_map") ||
+      !WriteIdMap(static_cast<pid_t>(pid), "gid_map")) {
+    Error error = ErrnoError("write id maps for TEKTON_HERMETIC");
+    ::kill(static_cast<pid_t>(pid), SIGKILL);
+    reap();
+    return Fail(error);
+  }
+  (void)WriteAll(go_write.get(), "g");
+  go_write.Reset();
+  int exec_errno = 0;
+  if (RetryEintr([&] { return ::read(error_read.get(), &exec_errno, sizeof exec_errno); }) ==
+      static_cast<ssize_t>(sizeof exec_errno)) {
+    reap();
+    return Fail(DescribeStartError(argv[0], exec_errno), exec_errno);
+  }
+  return static_cast<pid_t>(pid);
+}
+
+bool HasContent(const std::string& path) {
+  struct stat st {};
+  return !path.empty() && ::stat(path.c_str(), &st) == 0 && st.st_size > 0;
+}
+
+int PollTimeoutMs(std::optional<Clock::time_point> deadline, std::chrono::milliseconds cap) {
+  auto wait = cap;
+  if (deadline) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
+    wait = std::clamp(left, std::chrono::milliseconds(0), cap);
+  }
+  return static_cast<int>(wait.count());
+}
+
+}  // namespace
+
+std::string DescribeStartError(const std::string& command, int err) {
+  if (err == ENOENT && command.find('/') == std::string::npos) {
+    return "exec: \"" + command + "\": executable file not found in $PATH";
+  }
+  return "fork/exec " + command + ": " + GoErrnoText(err);
+}
+
+RunOutcome PosixProcessRunner::Run(const RunRequest& request) {
+  auto start_failed = &RunOutcome::StartFailed;
+  if (request.argv.empty() || request.argv[0].empty()) {
+    return start_failed(Error{0, "no command to run"});
+  }
+  std::optional<TeeStream> out, err;
+  if (!request.stdout_path.empty()) {
+    auto tee = OpenTee(request.stdout_path, 1);
+    if (!tee) return start_failed(tee.error());
+    out = std::move(*tee);
+  }
+  if (!request.stderr_path.empty()) {
+    auto tee = OpenTee(request.stderr_path, 2);
+    if (!tee) return start_failed(tee.error());
+    err = std::move(*tee);
+  }
+
+  const auto started = Clock::now();
+  std::vector<char*> envp_storage;
+  char** envp = environ;
+  if (request.environment) {
+    envp_storage = ArgvPointers(*request.environment);
+    envp = envp_storage.data();
+  }
+  auto spawned = request.hermetic
+                     ? SpawnHermetic(request.argv, envp, signals_.original_mask(), out, err)
+                     : SpawnPlain(request.argv, envp, signals_.original_mask(), out, err);
+  if (!spawned) return start_failed(spawned.error());
+  const pid_t child = *spawned;
+  if (out) out->pipe_write.Reset();
+  if (err) err->pipe_write.Reset();
+
+  std::optional<Clock::time_point> timeout_at;
+  if (request.timeout.count() > 0) timeout_at = started + request.timeout;
+  std::optional<Clock::time_point> kill_at;    // SIGKILL after the grace
+  std::optional<Clock::time_point> linger_at;  // stop waiting for output EOF
+  std::optional<int> wait_status;
+  RunOutcome::End stopped_by = RunOutcome::kExited;  // kTimedOut/kCancelled once decided
+
+  auto stop_group = [&](RunOutcome::End reason) {
+    if (stopped_by != RunOutcome::kExited) return;
+    stopped_by = reason;
+    ::kill(-child, SIGTERM);
+    kill_at = Clock::now() + timings_.kill_grace;
+  };
+  auto reap = [&] {
+    for (;;) {
+      int status = 0;
+      pid_t pid = ::waitpid(-1, &status, WNOHANG);
+      if (pid <= 0) return;
+      // Orphans re-parented to us (PID 1 or subreaper) are reaped here too;
+      // only the command's own status is kept.
+      if (pid != child) continue;
+      wait_status = status;
+      // After a timeout or cancel nothing of the group may outlive the step.
+      if (stopped_by != RunOutcome::kExited) ::kill(-child, SIGKILL);
+    }
+  };
+
+  if (!request.cancel_file.empty()) watcher_.WatchParentOf(request.cancel_file);
+  if (HasContent(request.cancel_file)) stop_group(RunOutcome::kCancelled);
+
+  for (;;) {
+    if (wait_status) {
+      bool output_open = (out && out->open()) || (err && err->open());
+      if (!output_open) break;
+      if (!linger_at) {
+        // Whatever the command wrote before exiting is in the pipe now.
+        if (out && out->open()) out->Pump(true);
+        if (err && err->open()) err->Pump(true);
+        linger_at = Clock::now() + timings_.output_linger;
+      }
+      if (Clock::now() >= *linger_at) break;
+    }
+
+    std::array<pollfd, 4> fds{};
+    fds[0] = {signals_.fd(), POLLIN, 0};
+    fds[1] = {watcher_.fd(), POLLIN, 0};
+    fds[2] = {out && out->open() ? out->pipe_read.get() : -1, POLLIN, 0};
+    fds[3] = {err && err->open() ? err->pipe_read.get() : -1, POLLIN, 0};
+    std::optional<Clock::time_point> next_deadline = wait_status ? linger_at : kill_at;
+    if (!wait_status && stopped_by == RunOutcome::kExited) next_deadline = timeout_at;
+    auto cap = request.cancel_file.empty() ? std::chrono::milliseconds(60'000)
+                                           : timings_.poll_interval;
+    RetryEintr([&] { return ::poll(fds.data(), fds.size(), PollTimeoutMs(next_deadline, cap)); });
+
+    if (fds[0].revents != 0) {
+      while (auto signo = signals_.TakePending()) {
+        if (*signo == SIGCHLD) continue;
+        if (!wait_status && ::kill(-child, *signo) != 0 && errno != ESRCH) {
+          LogWarning("forward {} to the command: {}", SignalName(*signo), std::strerror(errno));
+        }
+      }
+      reap();
+    }
+    if (fds[1].revents != 0) watcher_.Drain();
+    if (fds[2].revents != 0) out->Pump(false);
+    if (fds[3].revents != 0) err->Pump(false);
+
+    if (!wait_status) {
+      // SIGCHLD can coalesce with other signals; a cheap extra reap keeps
+      // the loop from depending on it.
+      reap();
+    }
+    auto now = Clock::now();
+    if (!wait_status && stopped_by == RunOutcome::kExited) {
+      if (timeout_at && now >= *timeout_at) {
+        stop_group(RunOutcome::kTimedOut);
+      } else if (HasContent(request.cancel_file)) {
+        stop_group(RunOutcome::kCancelled);
+      }
+    }
+    if (!wait_status && kill_at && now >= *kill_at) {
+      ::kill(-child, SIGKILL);
+      kill_at.reset();
+    }
+  }
+
+  if (stopped_by != RunOutcome::kExited) return RunOutcome::Stopped(stopped_by);
+  if (WIFSIGNALED(*wait_status)) return RunOutcome::Signaled(WTERMSIG(*wait_status));
+  return RunOutcome::Exited(WEXITSTATUS(*wait_status));
+}
+
+}  // namespace podstep

@@ -1,0 +1,62 @@
+#include "common/sys/real_step_deps.h"
+
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "common/sys/file_util.h"
+#include "common/termination_message.h"
+
+namespace podstep {
+
+Status RealStepFiles::MakeDirs(const std::string& path) { return podstep::MakeDirs(path); }
+
+Status RealStepFiles::WriteFile(const std::string& path, std::string_view content) {
+  return WriteFileCreatingParents(path, content);
+}
+
+Result<std::optional<std::string>> RealStepFiles::ReadFile(const std::string& path) {
+  return ReadFileIfExists(path);
+}
+
+Status RealStepFiles::WriteTermination(const std::string& path,
+                                       const std::vector<RunResult>& entries, bool compress) {
+  return WriteTerminationMessage(path, entries, compress);
+}
+
+Result<std::string> RealStepFiles::WriteTempExecutable(std::string_view content) {
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::string path = std::string(tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp") +
+                     "/script-XXXXXX";
+  UniqueFd fd(::mkostemp(path.data(), O_CLOEXEC));
+  if (!fd.valid()) return Fail(ErrnoError("create temporary script"));
+  if (::fchmod(fd.get(), 0755) != 0 || !WriteAll(fd.get(), content)) {
+    return Fail(ErrnoError("write " + path));
+  }
+  return path;
+}
+
+Result<UniqueFd> AcquireStepLock(const std::string& post_file) {
+  const std::string lock_path = post_file + kLockSuffix;
+  auto parent = std::filesystem::path(lock_path).parent_path();
+  if (!parent.empty()) {
+    if (auto made = MakeDirs(parent.string()); !made) return Fail(made.error());
+  }
+  std::string temp = lock_path + ".XXXXXX";
+  UniqueFd fd(::mkostemp(temp.data(), O_CLOEXEC));
+  if (!fd.valid()) return Fail(ErrnoError("create " + temp));
+  // Waiters may run as other users: they only need to open it for reading.
+  ::fchmod(fd.get(), 0644);
+  if (RetryEintr([&] { return ::flock(fd.get(), LOCK_EX); }) != 0 ||
+      ::rename(temp.c_str(), lock_path.c_str()) != 0) {
+    Error error = ErrnoError("lock " + lock_path);
+    ::unlink(temp.c_str());
+    return Fail(error);
+  }
+  return fd;
+}
+
+}  // namespace podstep

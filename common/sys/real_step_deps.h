@@ -1,0 +1,46 @@
+#pragma once
+// The real implementations of the step's interfaces, and the post-file lock.
+
+#include "common/step.h"
+#include "common/sys/dir_watcher.h"
+#include "common/sys/real_wait.h"
+#include "common/sys/signal_channel.h"
+
+namespace podstep {
+
+class RealStepFiles : public StepFiles {
+ public:
+  Status MakeDirs(const std::string& path) override;
+  Status WriteFile(const std::string& path, std::string_view content) override;
+  Result<std::optional<std::string>> ReadFile(const std::string& path) override;
+  Status WriteTermination(const std::string& path, const std::vector<RunResult>& entries,
+                          bool compress) override;
+  Result<std::string> WriteTempExecutable(std::string_view content) override;
+};
+
+class SystemWallClock : public WallClock {
+ public:
+  std::chrono::system_clock::time_point Now() override { return std::chrono::system_clock::now(); }
+};
+
+class RealFileWaiter : public FileWaiter {
+ public:
+  RealFileWaiter(DirWatcher& watcher, SignalChannel& signals,
+                 std::chrono::milliseconds poll_interval)
+      : events_(watcher, signals, poll_interval) {}
+  WaitOutcome Wait(const std::string& file, const WaitOptions& options) override {
+    return WaitForFile(file, options, probe_, events_);
+  }
+
+ private:
+  RealFileProbe probe_;
+  InotifyWaitEvents events_;
+};
+
+/// Takes the exclusive lock `<post_file>.lock` that tells waiters this step's
+/// entrypoint is alive (CONTRACT.md §11). The file appears already locked (it
+/// is locked under a temporary name, then renamed), so a waiter never sees it
+/// unlocked before we die. Keep the returned fd open until exit.
+Result<UniqueFd> AcquireStepLock(const std::string& post_file);
+
+}  // namespace podstep

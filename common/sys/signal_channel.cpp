@@ -1,0 +1,63 @@
+#include "common/sys/signal_channel.h"
+
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+
+namespace podstep {
+
+Result<SignalChannel> SignalChannel::Open() {
+  SignalChannel channel;
+  sigset_t all;
+  sigfillset(&all);
+  // Synchronous faults must keep their default action, or a crash would spin.
+  for (int fault : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS}) sigdelset(&all, fault);
+  if (sigprocmask(SIG_BLOCK, &all, &channel.original_mask_) != 0) {
+    return Fail(ErrnoError("block signals"));
+  }
+  channel.restore_ = true;
+  channel.fd_.Reset(signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK));
+  if (!channel.fd_.valid()) return Fail(ErrnoError("open signalfd"));
+  return channel;
+}
+
+SignalChannel::~SignalChannel() {
+  if (restore_ && fd_.valid()) sigprocmask(SIG_SETMASK, &original_mask_, nullptr);
+}
+
+std::optional<int> SignalChannel::TakePending() {
+  signalfd_siginfo info{};
+  ssize_t n = RetryEintr([&] { return ::read(fd_.get(), &info, sizeof info); });
+  if (n != static_cast<ssize_t>(sizeof info)) return std::nullopt;
+  return static_cast<int>(info.ssi_signo);
+}
+
+bool IsTerminatingSignal(int signo) {
+  switch (signo) {
+    case SIGCHLD:
+    case SIGCONT:
+    case SIGURG:
+    case SIGWINCH:
+    case SIGSTOP:
+    case SIGTSTP:
+    case SIGTTIN:
+    case SIGTTOU:
+      return false;
+    default:
+      return true;
+  }
+}
+
+const char* SignalName(int signo) {
+  static thread_local std::string buffer;
+  if (const char* abbrev = sigabbrev_np(signo); abbrev != nullptr) {
+    buffer = std::string("SIG") + abbrev;
+  } else {
+    buffer = "signal " + std::to_string(signo);
+  }
+  return buffer.c_str();
+}
+
+}  // namespace podstep

@@ -1,0 +1,45 @@
+#pragma once
+// Signals are blocked at start-up and consumed synchronously from a signalfd,
+// in the same poll() loop as inotify, pipes and timers: no async handlers.
+
+#include <signal.h>
+
+#include <optional>
+
+#include "common/error.h"
+#include "common/sys/unique_fd.h"
+
+namespace podstep {
+
+class SignalChannel {
+ public:
+  /// Blocks every catchable asynchronous signal and opens a signalfd for them.
+  /// The mask in force before is kept for children (see original_mask()).
+  static Result<SignalChannel> Open();
+
+  SignalChannel(SignalChannel&&) = default;
+  SignalChannel& operator=(SignalChannel&&) = default;
+  /// Restores the original mask.
+  ~SignalChannel();
+
+  [[nodiscard]] int fd() const { return fd_.get(); }
+  [[nodiscard]] const sigset_t& original_mask() const { return original_mask_; }
+
+  /// Reads one pending signal without blocking; nullopt when none is pending.
+  std::optional<int> TakePending();
+
+ private:
+  SignalChannel() = default;
+  UniqueFd fd_;
+  sigset_t original_mask_{};
+  bool restore_ = false;
+};
+
+/// True for signals whose default action ends a process (the ones that should
+/// end a wait): not SIGCHLD, SIGCONT, SIGURG, SIGWINCH or the stop signals.
+bool IsTerminatingSignal(int signo);
+
+/// "SIGTERM" style name for logs; "signal N" for unnamed real-time signals.
+const char* SignalName(int signo);
+
+}  // namespace podstep

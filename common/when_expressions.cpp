@@ -1,0 +1,44 @@
+#include "common/when_expressions.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace podstep {
+
+Result<std::vector<WhenExpression>> ParseWhenExpressions(const std::string& json) {
+  try {
+    auto parsed = nlohmann::json::parse(json);
+    if (parsed.is_null()) return std::vector<WhenExpression>{};
+    if (!parsed.is_array()) return Fail("expected a JSON array of when expressions");
+    std::vector<WhenExpression> expressions;
+    for (const auto& item : parsed) {
+      if (!item.is_object()) return Fail("expected a JSON object for each when expression");
+      WhenExpression expression;
+      expression.input = item.value("input", "");
+      expression.op = item.value("operator", "");
+      expression.values = item.value("values", std::vector<std::string>{});
+      expression.cel = item.value("cel", "");
+      expressions.push_back(std::move(expression));
+    }
+    return expressions;
+  } catch (const std::exception& e) {
+    return Fail(e.what());
+  }
+}
+
+Result<bool> EvaluateWhenExpressions(const std::vector<WhenExpression>& expressions) {
+  for (const auto& expression : expressions) {
+    if (!expression.cel.empty()) {
+      return Fail("CEL when expressions are not supported yet: \"" + expression.cel + "\"");
+    }
+  }
+  for (const auto& expression : expressions) {
+    bool found = std::ranges::find(expression.values, expression.input) != expression.values.end();
+    if (expression.op == "in" && found) continue;
+    if (expression.op == "notin" && !found) continue;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace podstep

@@ -1,0 +1,244 @@
+// Benchmarks of the entrypoint binary. Prints figures; asserts nothing.
+//
+//   bench_entrypoint ENTRYPOINT [RUNS]
+//
+// The same program is also the wrapped command in some measurements
+// (argv[1] == "stamp" / "bytes"), so no other helper is needed.
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using Nanos = std::chrono::nanoseconds;
+
+long long MonotonicNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
+}
+
+pid_t Spawn(const std::vector<std::string>& args, const char* stdout_file = "/dev/null") {
+  std::vector<char*> argv;
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, stdout_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
+    std::perror("posix_spawn");
+    std::exit(1);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+int Wait(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+// Polls a condition every 50 µs up to 10 s; benchmarks only, never tests.
+template <class Predicate>
+bool WaitFor(Predicate predicate) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!predicate()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
+  return true;
+}
+
+bool HasInotifyWatch(pid_t pid) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fdinfo", ec)) {
+    std::ifstream in(entry.path());
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("inotify wd:", 0) == 0) return true;
+    }
+  }
+  return false;
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+struct Stats {
+  double median_ms, p99_ms, mean_ms;
+};
+
+Stats Summarize(std::vector<double> ms) {
+  std::sort(ms.begin(), ms.end());
+  double sum = 0;
+  for (double v : ms) sum += v;
+  size_t p99 = std::min(ms.size() - 1, static_cast<size_t>(ms.size() * 0.99));
+  return {ms[ms.size() / 2], ms[p99], sum / ms.size()};
+}
+
+// Hand-off: the moment a predecessor's post file appears → the moment the
+// next step's command starts running.
+void BenchHandoff(const std::string& entrypoint, const std::string& self, int runs) {
+  fs::path dir = fs::temp_directory_path() / ("podstep-bench-" + std::to_string(getpid()));
+  std::vector<double> ms;
+  for (int i = 0; i < runs; ++i) {
+    fs::remove_all(dir);
+    fs::create_directories(dir / "0");
+    fs::path stamp = dir / "stamp";
+    pid_t pid = Spawn({entrypoint, "-wait_file", (dir / "0/out").string(), "-post_file",
+                       (dir / "1/out").string(), "-termination_path", (dir / "term").string(),
+                       "-step_metadata_dir", (dir / "1/status").string(), "-entrypoint", self,
+                       "--", "stamp", stamp.string()});
+    if (!WaitFor([&] { return HasInotifyWatch(pid); })) {
+      std::fprintf(stderr, "entrypoint never started waiting\n");
+      std::exit(1);
+    }
+    long long appeared = MonotonicNs();
+    { std::ofstream(dir / "0/out").flush(); }
+    Wait(pid);
+    long long started = std::atoll(ReadFile(stamp).c_str());
+    ms.push_back((started - appeared) / 1e6);
+  }
+  fs::remove_all(dir);
+  Stats s = Summarize(ms);
+  std::printf("handoff latency (post file appears -> next command starts), %d runs: median %.3f ms, p99 %.3f ms, mean %.3f ms\n",
+              runs, s.median_ms, s.p99_ms, s.mean_ms);
+}
+
+double TimeRun(const std::vector<std::string>& args) {
+  long long t0 = MonotonicNs();
+  Wait(Spawn(args));
+  return (MonotonicNs() - t0) / 1e6;
+}
+
+void BenchOverhead(const std::string& entrypoint, int runs) {
+  fs::path dir = fs::temp_directory_path() / ("podstep-bench-o-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::vector<double> plain, wrapped;
+  for (int i = 0; i < runs; ++i) {
+    plain.push_back(TimeRun({"/bin/true"}));
+    wrapped.push_back(TimeRun({entrypoint, "-post_file", (dir / "out").string(),
+                               "-termination_path", (dir / "term").string(),
+                               "-step_metadata_dir", (dir / "status").string(), "-entrypoint",
+                               "/bin/true"}));
+    fs::remove(dir / "term");
+  }
+  fs::remove_all(dir);
+  Stats p = Summarize(plain), w = Summarize(wrapped);
+  std::printf("wrapper overhead, %d runs: /bin/true median %.3f ms; entrypoint -entrypoint /bin/true median %.3f ms; overhead %.3f ms\n",
+              runs, p.median_ms, w.median_ms, w.median_ms - p.median_ms);
+}
+
+long VmHwmKib(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return -1;
+}
+
+void BenchRss(const std::string& entrypoint, const std::string& self) {
+  fs::path dir = fs::temp_directory_path() / ("podstep-bench-r-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  for (bool tee : {false, true}) {
+    fs::path stamp = dir / "stamp";
+    fs::remove(stamp);
+    std::vector<std::string> args = {entrypoint, "-post_file", (dir / "out").string(),
+                                     "-termination_path", (dir / "term").string(),
+                                     "-step_metadata_dir", (dir / "status").string()};
+    if (tee) {
+      args.insert(args.end(), {"-stdout_path", (dir / "log").string()});
+    }
+    args.insert(args.end(), {"-entrypoint", self, "--", "stamp", stamp.string(), "sleep"});
+    pid_t pid = Spawn(args);
+    WaitFor([&] { return fs::exists(stamp) && fs::file_size(stamp) > 0; });
+    long hwm = VmHwmKib(pid);
+    kill(pid, SIGTERM);
+    Wait(pid);
+    std::printf("peak RSS of the entrypoint while wrapping a sleeping command%s: %ld KiB (%.2f MiB)\n",
+                tee ? " (with -stdout_path tee)" : "", hwm, hwm / 1024.0);
+  }
+  fs::remove_all(dir);
+}
+
+void BenchTee(const std::string& entrypoint, const std::string& self) {
+  fs::path dir = fs::temp_directory_path() / ("podstep-bench-t-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const long long bytes = 512LL << 20;
+  double direct = TimeRun({self, "bytes", std::to_string(bytes)});
+  double teed = TimeRun({entrypoint, "-post_file", (dir / "out").string(), "-termination_path",
+                         (dir / "term").string(), "-step_metadata_dir", (dir / "status").string(),
+                         "-stdout_path", (dir / "log").string(), "-entrypoint", self, "--", "bytes",
+                         std::to_string(bytes)});
+  long long logged = static_cast<long long>(fs::file_size(dir / "log"));
+  fs::remove_all(dir);
+  std::printf("tee throughput (-stdout_path, %lld MiB to /dev/null and a file): %.0f MiB/s (direct to /dev/null: %.0f MiB/s)%s\n",
+              bytes >> 20, (bytes >> 20) / (teed / 1000), (bytes >> 20) / (direct / 1000),
+              logged == bytes ? "" : "  LOG SIZE MISMATCH");
+}
+
+void PrintSize(const std::string& binary) {
+  struct stat st {};
+  if (stat(binary.c_str(), &st) == 0) {
+    std::printf("binary size %s: %lld bytes (%.2f MiB)\n", binary.c_str(),
+                static_cast<long long>(st.st_size), st.st_size / 1048576.0);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 3 && std::strcmp(argv[1], "stamp") == 0) {
+    long long now = MonotonicNs();
+    std::ofstream(argv[2]) << now;
+    if (argc >= 4) pause();
+    return 0;
+  }
+  if (argc >= 3 && std::strcmp(argv[1], "bytes") == 0) {
+    long long left = std::atoll(argv[2]);
+    std::vector<char> chunk(1 << 16, 'x');
+    while (left > 0) {
+      ssize_t n = write(1, chunk.data(), std::min<long long>(left, chunk.size()));
+      if (n <= 0) return 1;
+      left -= n;
+    }
+    return 0;
+  }
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s ENTRYPOINT [RUNS] [EXTRA_BINARY...]\n", argv[0]);
+    return 2;
+  }
+  std::string entrypoint = fs::absolute(argv[1]).string();
+  std::string self = fs::canonical("/proc/self/exe").string();
+  int runs = argc >= 3 ? std::atoi(argv[2]) : 200;
+  BenchHandoff(entrypoint, self, runs);
+  BenchOverhead(entrypoint, runs);
+  BenchRss(entrypoint, self);
+  BenchTee(entrypoint, self);
+  PrintSize(entrypoint);
+  for (int i = 3; i < argc; ++i) PrintSize(argv[i]);
+  return 0;
+}

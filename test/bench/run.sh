@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the release (static, stripped) binaries and prints the benchmark
+# figures: hand-off latency, wrapper overhead, peak RSS, tee throughput, sizes.
+# Usage: test/bench/run.sh [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DPODSTEP_STATIC=ON >/dev/null
+cmake --build build/release -j "$(nproc)" >/dev/null
+extra=()
+for binary in build/release/stepinit build/release/nop; do
+  [[ -x $binary ]] && extra+=("$binary")
+done
+build/release/test/bench_entrypoint build/release/entrypoint "${1:-200}" "${extra[@]}"

@@ -1,0 +1,271 @@
+#include "common/step.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace podstep {
+namespace {
+
+class FakeWaiter : public FileWaiter {
+ public:
+  WaitOutcome Wait(const std::string& file, const WaitOptions&) override {
+    waited.push_back(file);
+    auto found = outcomes.find(file);
+    return found == outcomes.end() ? WaitOutcome{} : found->second;
+  }
+  std::map<std::string, WaitOutcome> outcomes;
+  std::vector<std::string> waited;
+};
+
+class FakeRunner : public ProcessRunner {
+ public:
+  RunOutcome Run(const RunRequest& request) override {
+    requests.push_back(request);
+    return outcome;
+  }
+  RunOutcome outcome = RunOutcome::Exited(0);
+  std::vector<RunRequest> requests;
+};
+
+class FakeFiles : public StepFiles {
+ public:
+  Status MakeDirs(const std::string& path) override {
+    dirs.push_back(path);
+    return {};
+  }
+  Status WriteFile(const std::string& path, std::string_view content) override {
+    files[path] = std::string(content);
+    return {};
+  }
+  Result<std::optional<std::string>> ReadFile(const std::string& path) override {
+    auto found = files.find(path);
+    if (found == files.end()) return std::optional<std::string>();
+    return std::optional<std::string>(found->second);
+  }
+  Status WriteTermination(const std::string& path, const std::vector<RunResult>& entries,
+                          bool compress) override {
+    auto built = BuildTerminationMessage(files[path], entries, compress);
+    if (!built) return Fail(built.error());
+    files[path] = *built;
+    return {};
+  }
+  Result<std::string> WriteTempExecutable(std::string_view content) override {
+    std::string path = "/tmp/script-" + std::to_string(++temp_count);
+    files[path] = std::string(content);
+    return path;
+  }
+  int temp_count = 0;
+  bool Has(const std::string& path) const { return files.contains(path); }
+  std::map<std::string, std::string> files;
+  std::vector<std::string> dirs;
+};
+
+class FixedClock : public WallClock {
+ public:
+  std::chrono::system_clock::time_point Now() override { return {}; }
+};
+
+class StepTest : public ::testing::Test {
+ protected:
+  StepTest() {
+    config.entrypoint = "cmd";
+    config.command_args = {"a", "b"};
+    config.post_file = "/run/1/out";
+    config.termination_path = "/termination";
+    config.step_metadata_dir = "/run/1/status";
+    config.wait_files = {"/run/0/out"};
+    config.paths.root = "/tekton";
+  }
+  int Run() { return RunStep(config, {waiter, runner, files, clock}); }
+  std::optional<std::vector<RunResult>> Termination() {
+    return ParseTerminationMessage(files.files["/termination"]);
+  }
+  bool HasEntry(const std::string& key, const std::string& value) {
+    auto entries = Termination();
+    if (!entries) return false;
+    for (const auto& entry : *entries) {
+      if (entry.key == key && entry.value == value) return true;
+    }
+    return false;
+  }
+
+  StepConfig config;
+  FakeWaiter waiter;
+  FakeRunner runner;
+  FakeFiles files;
+  FixedClock clock;
+};
+
+TEST_F(StepTest, SuccessWritesPostExitCodeAndStartedAt) {
+  EXPECT_EQ(Run(), 0);
+  ASSERT_EQ(runner.requests.size(), 1u);
+  EXPECT_EQ(runner.requests[0].argv, (std::vector<std::string>{"cmd", "a", "b"}));
+  EXPECT_EQ(runner.requests[0].cancel_file, "/tekton/downward/cancel");
+  EXPECT_EQ(waiter.waited, std::vector<std::string>{"/run/0/out"});
+  EXPECT_TRUE(files.Has("/run/1/out"));
+  EXPECT_FALSE(files.Has("/run/1/out.err"));
+  EXPECT_EQ(files.files["/run/1/status/exitCode"], "0");
+  EXPECT_EQ(files.dirs, (std::vector<std::string>{"/run/1/status/results", "/run/1/status/artifacts"}));
+  auto entries = Termination();
+  ASSERT_TRUE(entries);
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].key, "StartedAt");
+  EXPECT_EQ((*entries)[0].type, ResultType::kInternal);
+}
+
+TEST_F(StepTest, PreviousStepFailedSkipsWithoutRunning) {
+  waiter.outcomes["/run/0/out"] = {WaitOutcome::kPreviousStepFailed};
+  EXPECT_EQ(Run(), 1);
+  EXPECT_TRUE(runner.requests.empty());
+  EXPECT_TRUE(files.Has("/run/1/out.err"));
+  EXPECT_FALSE(files.Has("/run/1/out"));
+  EXPECT_FALSE(files.Has("/run/1/status/exitCode"));
+  EXPECT_TRUE(HasEntry("Reason", "Skipped"));
+}
+
+TEST_F(StepTest, KilledPredecessorSkipsToo) {
+  waiter.outcomes["/run/0/out"] = {WaitOutcome::kPredecessorKilled};
+  EXPECT_EQ(Run(), 1);
+  EXPECT_TRUE(files.Has("/run/1/out.err"));
+  EXPECT_TRUE(HasEntry("Reason", "Skipped"));
+}
+
+TEST_F(StepTest, StatErrorAndSignalFailWithoutSkippedReason) {
+  waiter.outcomes["/run/0/out"] = {WaitOutcome::kStatError, ENOTDIR};
+  EXPECT_EQ(Run(), 1);
+  EXPECT_TRUE(files.Has("/run/1/out.err"));
+  EXPECT_FALSE(HasEntry("Reason", "Skipped"));
+
+  files.files.clear();
+  waiter.outcomes["/run/0/out"] = {.status = WaitOutcome::kInterrupted, .signal = 15};
+  EXPECT_EQ(Run(), 143);
+  EXPECT_TRUE(files.Has("/run/1/out.err"));
+  EXPECT_TRUE(HasEntry("StartedAt", Termination()->at(0).value));
+}
+
+TEST_F(StepTest, NegativeTimeoutFails) {
+  config.timeout = std::chrono::seconds(-1);
+  EXPECT_EQ(Run(), 1);
+  EXPECT_TRUE(runner.requests.empty());
+  EXPECT_TRUE(files.Has("/run/1/out.err"));
+}
+
+TEST_F(StepTest, ResultsAreReadWithTheirTypes) {
+  config.results = {"a", "missing", ""};
+  config.step_results = {"s"};
+  files.files["/tekton/results/a"] = "hello";
+  files.files["/run/1/status/results/s"] = "[\"x\"]";
+  EXPECT_EQ(Run(), 0);
+  auto entries = Termination();
+  ASSERT_TRUE(entries);
+  EXPECT_EQ((*entries)[0], (RunResult{"a", "hello", ResultType::kTaskRun}));
+  EXPECT_EQ((*entries)[1], (RunResult{"s", "[\"x\"]", ResultType::kStep}));
+  EXPECT_EQ((*entries)[2].key, "StartedAt");
+}
+
+TEST_F(StepTest, ArtifactsAreAddedUnlessResultsComeFromSidecarLogs) {
+  files.files["/run/1/status/artifacts/provenance.json"] = "{}";
+  files.files["/tekton/artifacts/provenance.json"] = "{\"t\":1}";
+  config.results = {"a"};
+  files.files["/tekton/results/a"] = "v";
+  EXPECT_EQ(Run(), 0);
+  EXPECT_TRUE(HasEntry("/run/1/status/artifacts/provenance.json", "{}"));
+  EXPECT_TRUE(HasEntry("/tekton/artifacts/provenance.json", "{\"t\":1}"));
+
+  files.files.erase("/termination");
+  config.result_from = "sidecar-logs";
+  EXPECT_EQ(Run(), 0);
+  EXPECT_FALSE(HasEntry("a", "v"));
+  EXPECT_FALSE(HasEntry("/tekton/artifacts/provenance.json", "{\"t\":1}"));
+}
+
+TEST_F(StepTest, OversizeResultsFailTheStepBeforeThePostFile) {
+  config.results = {"big"};
+  files.files["/tekton/results/big"] = std::string(5000, 'x');
+  EXPECT_EQ(Run(), 1);
+  EXPECT_TRUE(files.Has("/run/1/out.err"));
+  EXPECT_FALSE(files.Has("/run/1/out"));
+  EXPECT_FALSE(files.Has("/run/1/status/exitCode"));
+  EXPECT_TRUE(Termination().has_value());
+  EXPECT_FALSE(HasEntry("big", std::string(5000, 'x')));
+}
+
+TEST_F(StepTest, OnErrorContinueRecordsTheExitCode) {
+  config.on_error = "continue";
+  runner.outcome = RunOutcome::Exited(3);
+  EXPECT_EQ(Run(), 0);
+  EXPECT_TRUE(files.Has("/run/1/out"));
+  EXPECT_EQ(files.files["/run/1/status/exitCode"], "3");
+  EXPECT_TRUE(HasEntry("ExitCode", "3"));
+}
+
+TEST_F(StepTest, CancelWritesKilled) {
+  runner.outcome = RunOutcome::Stopped(RunOutcome::kCancelled);
+  EXPECT_EQ(Run(), 9);
+  EXPECT_TRUE(files.Has("/run/1/out.err"));
+  EXPECT_EQ(files.files["/run/1/status/exitCode"], "killed");
+  EXPECT_TRUE(HasEntry("Reason", "Cancelled"));
+}
+
+TEST_F(StepTest, UnsafeResultNamesAreRefusedBeforeWaiting) {
+  for (const char* name : {"../x", "a/b", "..", "."}) {
+    files.files.clear();
+    config.results = {name};
+    EXPECT_EQ(Run(), 1) << name;
+    EXPECT_TRUE(files.Has("/run/1/out.err")) << name;
+  }
+  EXPECT_TRUE(runner.requests.empty());
+  EXPECT_TRUE(waiter.waited.empty());
+}
+
+TEST_F(StepTest, UnsupportedFeatureFailsCleanly) {
+  config.unsupported = {"-enable_spire"};
+  EXPECT_EQ(Run(), 1);
+  EXPECT_TRUE(files.Has("/run/1/out.err"));
+  EXPECT_TRUE(runner.requests.empty());
+}
+
+TEST_F(StepTest, WhenExpressionsCanSkipTheStep) {
+  config.when_expressions = R"([{"input":"a","operator":"in","values":["b"]}])";
+  EXPECT_EQ(Run(), 0);
+  EXPECT_TRUE(runner.requests.empty());
+  EXPECT_TRUE(files.Has("/run/1/out"));
+  EXPECT_EQ(files.files["/run/1/status/exitCode"], "0");
+  EXPECT_TRUE(HasEntry("Reason", "Skipped"));
+}
+
+TEST_F(StepTest, BadWhenExpressionsJsonFailsCleanly) {
+  config.when_expressions = "[{";
+  EXPECT_EQ(Run(), 1);
+  EXPECT_TRUE(files.Has("/run/1/out.err"));
+}
+
+TEST_F(StepTest, PlatformCommands) {
+  config.entrypoint = "";
+  config.platform = "linux/arm64/v8";
+  config.platform_commands_json = R"({"linux/arm64":["x","y"],"linux/amd64":["z"]})";
+  EXPECT_EQ(Run(), 0);
+  EXPECT_EQ(runner.requests.at(0).argv, (std::vector<std::string>{"x", "y", "a", "b"}));
+
+  config.platform_commands_json = R"({"linux/amd64":["z"]})";
+  files.files.clear();
+  EXPECT_EQ(Run(), 1);
+  EXPECT_TRUE(files.Has("/run/1/out.err"));
+  auto resolved = ResolveCommand(config);
+  ASSERT_FALSE(resolved);
+  EXPECT_EQ(resolved.error().message, "could not find command for platform \"linux/arm64/v8\"");
+}
+
+TEST_F(StepTest, BreakpointOnFailureWaitsForTheExitCode) {
+  config.breakpoint_on_failure = true;
+  runner.outcome = RunOutcome::Exited(4);
+  files.files["/run/1/out.breakpointexit"] = "7\n";
+  EXPECT_EQ(Run(), 7);
+  EXPECT_FALSE(files.Has("/run/1/out"));
+  EXPECT_FALSE(files.Has("/run/1/out.err"));
+  EXPECT_EQ(waiter.waited.back(), "/run/1/out.breakpointexit");
+}
+
+}  // namespace
+}  // namespace podstep
