@@ -16,7 +16,7 @@ COPY . .
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DPODSTEP_STATIC=ON -DPODSTEP_TESTS=OFF \
  && cmake --build /build -j "$(nproc)" --target entrypoint nop stepinit \
  && mkdir -p /out \
- && install -m 0755 /build/entrypoint /build/nop /build/stepinit /out/ \
+ && install -m 0755 /build/bin/entrypoint /build/bin/nop /build/bin/stepinit /out/ \
  && /out/entrypoint --version && /out/nop
 
 # The entrypoint image: the controller runs `/ko-app/entrypoint init …` in

@@ -9,30 +9,33 @@ namespace podstep {
 
 std::string FormatGoTimestamp(std::chrono::system_clock::time_point t, long utc_offset_seconds) {
   using namespace std::chrono;
-  // floor, not truncation toward zero: times before 1970 must not round up.
-  auto ms_total = floor<milliseconds>(t.time_since_epoch()) + seconds(utc_offset_seconds);
-  auto secs = floor<seconds>(ms_total);
-  auto ms = (ms_total - secs).count();
-  time_t shifted = static_cast<time_t>(secs.count());
-  struct tm fields {};
-  gmtime_r(&shifted, &fields);
-  char zone[24] = "Z";
+  // floor, not truncation toward zero: before 1970 the shown second must not round up.
+  const milliseconds wall =
+      floor<milliseconds>(t.time_since_epoch()) + seconds(utc_offset_seconds);
+  const days day = floor<days>(wall);
+  const year_month_day date{sys_days{day}};
+  const long long ms_of_day = (wall - day).count();
+  char zone[32] = "Z";
   if (utc_offset_seconds != 0) {
-    long minutes = std::labs(utc_offset_seconds) / 60;
-    std::snprintf(zone, sizeof zone, "%c%02ld:%02ld", utc_offset_seconds < 0 ? '-' : '+',
-                  minutes / 60, minutes % 60);
+    // Go signs the zone by whole minutes: an offset of -30 s prints "+00:00".
+    const long minutes = utc_offset_seconds / 60;
+    std::snprintf(zone, sizeof zone, "%c%02ld:%02ld", minutes < 0 ? '-' : '+',
+                  std::labs(minutes) / 60, std::labs(minutes) % 60);
   }
+  const int year = static_cast<int>(date.year());
   char text[96];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03lld%s",
-                fields.tm_year + 1900, fields.tm_mon + 1, fields.tm_mday, fields.tm_hour,
-                fields.tm_min, fields.tm_sec, static_cast<long long>(ms), zone);
+  std::snprintf(text, sizeof text, "%s%04d-%02u-%02uT%02lld:%02lld:%02lld.%03lld%s",
+                year < 0 ? "-" : "", std::abs(year), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()), ms_of_day / 3600000, ms_of_day / 60000 % 60,
+                ms_of_day / 1000 % 60, ms_of_day % 1000, zone);
   return text;
 }
 
 std::string FormatLocalGoTimestamp(std::chrono::system_clock::time_point t) {
-  time_t seconds = std::chrono::system_clock::to_time_t(t);
+  const time_t seconds = static_cast<time_t>(
+      std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count());
   struct tm local {};
-  localtime_r(&seconds, &local);
+  if (localtime_r(&seconds, &local) == nullptr) return FormatGoTimestamp(t, 0);
   return FormatGoTimestamp(t, local.tm_gmtoff);
 }
 

@@ -156,7 +156,8 @@ class StepRun {
   std::string Timestamp() { return FormatLocalGoTimestamp(deps_.clock.Now()); }
 
   int FailWait(const std::string& file, const WaitOutcome& waited) {
-    std::vector<RunResult> entries{InternalEntry("StartedAt", Timestamp())};
+    started_at_ = Timestamp();
+    std::vector<RunResult> entries;
     int exit_code = 1;
     switch (waited.status) {
       case WaitOutcome::kPreviousStepFailed:
@@ -187,7 +188,7 @@ class StepRun {
   int FailBeforeRun(const std::string& message) {
     LogInfo("{}", message);
     if (started_at_.empty()) started_at_ = Timestamp();
-    WriteTermination({InternalEntry("StartedAt", started_at_)}, {});
+    WriteTermination({}, {});
     WritePost(StepDecision::kPostError);
     return 1;
   }

@@ -24,7 +24,7 @@ ln -s ..2026_01_01_00_00_00.0 "$root/downward/..data"
 ln -s ..data/ready "$root/downward/ready"
 
 echo "== prepare (init container): entrypoint init"
-"$build/entrypoint" init "$build/entrypoint" "$root/bin/entrypoint" \
+"$build/bin/entrypoint" init "$build/bin/entrypoint" "$root/bin/entrypoint" \
   step-clone step-build step-test step-report
 ep=$root/bin/entrypoint
 

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DPODSTEP_STATIC=ON >/dev/null
 cmake --build build/release -j "$(nproc)" >/dev/null
 extra=()
-for binary in build/release/stepinit build/release/nop; do
+for binary in build/release/bin/stepinit build/release/bin/nop; do
   [[ -x $binary ]] && extra+=("$binary")
 done
-build/release/test/bench_entrypoint build/release/entrypoint "${1:-200}" "${extra[@]}"
+build/release/bin/bench_entrypoint build/release/bin/entrypoint "${1:-200}" "${extra[@]}"

@@ -130,6 +130,8 @@ TEST_F(WaitTest, SeesAtomicDownwardApiUpdatePromptly) {
 
   ASSERT_TRUE(WaitUntil([&] { return Exists(marker); })) << ReadFileOr(StderrPath("ep0"));
   const auto started_after = Clock::now() - swapped;
+  RecordProperty("start_latency_ms",
+                 static_cast<int>(std::chrono::duration_cast<milliseconds>(started_after).count()));
   // Generous: an event-driven wait needs milliseconds; this is no benchmark.
   EXPECT_LT(started_after, std::chrono::seconds(2))
       << std::chrono::duration_cast<milliseconds>(started_after).count() << " ms";

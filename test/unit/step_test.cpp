@@ -81,6 +81,13 @@ class StepTest : public ::testing::Test {
   std::optional<std::vector<RunResult>> Termination() {
     return ParseTerminationMessage(files.files["/termination"]);
   }
+  int CountKey(const std::string& key) {
+    int count = 0;
+    for (const auto& entry : Termination().value_or(std::vector<RunResult>{})) {
+      count += entry.key == key;
+    }
+    return count;
+  }
   bool HasEntry(const std::string& key, const std::string& value) {
     auto entries = Termination();
     if (!entries) return false;
@@ -122,6 +129,7 @@ TEST_F(StepTest, PreviousStepFailedSkipsWithoutRunning) {
   EXPECT_FALSE(files.Has("/run/1/out"));
   EXPECT_FALSE(files.Has("/run/1/status/exitCode"));
   EXPECT_TRUE(HasEntry("Reason", "Skipped"));
+  EXPECT_EQ(CountKey("StartedAt"), 1);
 }
 
 TEST_F(StepTest, KilledPredecessorSkipsToo) {
@@ -149,6 +157,7 @@ TEST_F(StepTest, NegativeTimeoutFails) {
   EXPECT_EQ(Run(), 1);
   EXPECT_TRUE(runner.requests.empty());
   EXPECT_TRUE(files.Has("/run/1/out.err"));
+  EXPECT_EQ(CountKey("StartedAt"), 1);
 }
 
 TEST_F(StepTest, ResultsAreReadWithTheirTypes) {
