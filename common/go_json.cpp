@@ -69,13 +69,27 @@ void AppendGoJsonString(std::string& out, std::string_view bytes) {
     const auto byte = static_cast<unsigned char>(bytes[i]);
     if (byte < 0x80) {
       switch (byte) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
         default:
           // Go escapes <, > and & too, so the JSON is safe to embed in HTML.
           if (byte < 0x20 || byte == '<' || byte == '>' || byte == '&') {
@@ -182,14 +196,30 @@ std::optional<std::string> GoJsonReader::ReadString() {
     const char escape = text_[pos_ + 1];
     pos_ += 2;
     switch (escape) {
-      case '"': case '\\': case '/': out.push_back(escape); continue;
-      case 'b': out.push_back('\b'); continue;
-      case 'f': out.push_back('\f'); continue;
-      case 'n': out.push_back('\n'); continue;
-      case 'r': out.push_back('\r'); continue;
-      case 't': out.push_back('\t'); continue;
-      case 'u': break;
-      default: return std::nullopt;
+      case '"':
+      case '\\':
+      case '/':
+        out.push_back(escape);
+        continue;
+      case 'b':
+        out.push_back('\b');
+        continue;
+      case 'f':
+        out.push_back('\f');
+        continue;
+      case 'n':
+        out.push_back('\n');
+        continue;
+      case 'r':
+        out.push_back('\r');
+        continue;
+      case 't':
+        out.push_back('\t');
+        continue;
+      case 'u':
+        break;
+      default:
+        return std::nullopt;
     }
     unsigned rune = 0;
     if (!ReadHex4(pos_, rune)) return std::nullopt;
@@ -240,11 +270,16 @@ std::optional<std::string_view> GoJsonReader::ReadNumber() {
 
 bool GoJsonReader::SkipScalar() {
   switch (Peek()) {
-    case '"': return ReadString().has_value();
-    case 't': return ConsumeLiteral("true");
-    case 'f': return ConsumeLiteral("false");
-    case 'n': return ConsumeLiteral("null");
-    default: return ReadNumber().has_value();
+    case '"':
+      return ReadString().has_value();
+    case 't':
+      return ConsumeLiteral("true");
+    case 'f':
+      return ConsumeLiteral("false");
+    case 'n':
+      return ConsumeLiteral("null");
+    default:
+      return ReadNumber().has_value();
   }
 }
 

@@ -10,8 +10,7 @@ namespace podstep {
 std::string FormatGoTimestamp(std::chrono::system_clock::time_point t, long utc_offset_seconds) {
   using namespace std::chrono;
   // floor, not truncation toward zero: before 1970 the shown second must not round up.
-  const milliseconds wall =
-      floor<milliseconds>(t.time_since_epoch()) + seconds(utc_offset_seconds);
+  const milliseconds wall = floor<milliseconds>(t.time_since_epoch()) + seconds(utc_offset_seconds);
   const days day = floor<days>(wall);
   const year_month_day date{sys_days{day}};
   const long long ms_of_day = (wall - day).count();
@@ -32,8 +31,8 @@ std::string FormatGoTimestamp(std::chrono::system_clock::time_point t, long utc_
 }
 
 std::string FormatLocalGoTimestamp(std::chrono::system_clock::time_point t) {
-  const time_t seconds = static_cast<time_t>(
-      std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count());
+  const time_t seconds =
+      static_cast<time_t>(std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count());
   struct tm local {};
   if (localtime_r(&seconds, &local) == nullptr) return FormatGoTimestamp(t, 0);
   return FormatGoTimestamp(t, local.tm_gmtoff);

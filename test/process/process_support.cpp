@@ -150,6 +150,8 @@ class NoHostTektonEnvironment : public ::testing::Environment {
 
 std::string EntrypointBin() { return PODSTEP_ENTRYPOINT_BIN; }
 std::string HelperBin() { return PODSTEP_TEST_HELPER_BIN; }
+std::string StepinitBin() { return PODSTEP_STEPINIT_BIN; }
+std::string NopBin() { return PODSTEP_NOP_BIN; }
 
 // ---------------------------------------------------------------- TempDir
 

@@ -26,6 +26,8 @@ inline constexpr milliseconds kDeadline{10'000};
 /// Absolute paths of the binaries under test (set by test/CMakeLists.txt).
 std::string EntrypointBin();
 std::string HelperBin();
+std::string StepinitBin();
+std::string NopBin();
 
 /// A fresh directory under $TMPDIR (or /tmp), removed recursively on
 /// destruction.

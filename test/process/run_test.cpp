@@ -192,3 +192,29 @@ INSTANTIATE_TEST_SUITE_P(Commands, NotStartedTest,
 
 }  // namespace
 }  // namespace podstep::test
+
+namespace podstep::test {
+namespace {
+
+// §5: TEKTON_HERMETIC=1 runs the command without network, in new namespaces.
+TEST_F(RunTest, HermeticCommandHasOnlyLoopback) {
+  const std::vector<std::string> command = {
+      "sh", "-c", "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; echo pid=$$"};
+  RunOutcome r = RunStep(0, {}, command, {"TEKTON_HERMETIC=1"});
+  if (r.status == ExitStatus::Exited(1) &&
+      r.err.find("TEKTON_HERMETIC") != std::string::npos) {
+    GTEST_SKIP() << "new user/network namespaces not permitted here: " << r.err;
+  }
+  ASSERT_EQ(r.status, ExitStatus::Exited(0)) << r.err;
+  EXPECT_EQ(r.out, "lo\npid=1\n");
+  EXPECT_TRUE(WrotePostFile(Step(0)));
+
+  // TEKTON_RESOURCE_NAME turns hermetic mode off.
+  RunOutcome open = RunStep(1, {}, {"sh", "-c", "echo pid=$$"},
+                            {"TEKTON_HERMETIC=1", "TEKTON_RESOURCE_NAME=r"});
+  ASSERT_EQ(open.status, ExitStatus::Exited(0)) << open.err;
+  EXPECT_NE(open.out, "pid=1\n");
+}
+
+}  // namespace
+}  // namespace podstep::test

@@ -91,8 +91,8 @@ TEST(Base64Test, Decode) {
   };
   for (const DecodeCase& c : cases) {
     auto decoded = Base64Decode(c.text, c.padded);
-    ASSERT_EQ(decoded.has_value(), c.ok) << testing::PrintToString(c.text) << " padded "
-                                         << c.padded;
+    ASSERT_EQ(decoded.has_value(), c.ok)
+        << testing::PrintToString(c.text) << " padded " << c.padded;
     if (c.ok) {
       EXPECT_EQ(*decoded, c.expected) << testing::PrintToString(c.text);
     } else {

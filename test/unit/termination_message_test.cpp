@@ -64,7 +64,9 @@ TEST(TerminationParseTest, Table) {
       {"null", Entries{}},
       {" \n\t", Entries{}},
       {"", Entries{}},
-      {R"( [ {"key" : "a", "value":"b", "type":1} ] )" "\n", one},
+      {R"( [ {"key" : "a", "value":"b", "type":1} ] )"
+       "\n",
+       one},
       {R"([{"type":1,"value":"b","key":"a"}])", one},
       {R"([{"key":"a","value":"b","type":"TaskRunResult"}])", one},
       {R"([{"key":"a","value":"b","type":"InternalTektonResult"}])",
@@ -136,9 +138,9 @@ TEST(TerminationParseTest, RejectsBrokenCompressedPayloads) {
   const std::vector<std::string> cases = {
       "tknz:",
       "tknz:!!!!",
-      "tknz:" + kStoredCompressed.substr(5) + "==",               // padding is not RawStd
-      kStoredCompressed.substr(0, kStoredCompressed.size() - 8),  // truncated DEFLATE
-      "tknz:" + Base64Encode("\x07garbage", false),               // invalid block type
+      "tknz:" + kStoredCompressed.substr(5) + "==",                // padding is not RawStd
+      kStoredCompressed.substr(0, kStoredCompressed.size() - 8),   // truncated DEFLATE
+      "tknz:" + Base64Encode("\x07garbage", false),                // invalid block type
       "tknz:" + Base64Encode("\x01\x05\x00\xfa\xffhello", false),  // valid DEFLATE, not JSON
   };
   for (const std::string& content : cases) {
@@ -186,9 +188,8 @@ struct BuildCase {
 
 TEST(TerminationBuildTest, Table) {
   const RunResult exit_code{"ExitCode", "1", ResultType::kInternal};
-  const std::string both =
-      R"([{"key":"StartedAt","value":"2024-01-02T03:04:05.678Z","type":3},)"
-      R"({"key":"ExitCode","value":"1","type":3}])";
+  const std::string both = R"([{"key":"StartedAt","value":"2024-01-02T03:04:05.678Z","type":3},)"
+                           R"({"key":"ExitCode","value":"1","type":3}])";
   const std::vector<BuildCase> cases = {
       {"new file", "", {kStartedAt}, false, kStartedAtJson},
       {"nothing to add", "", {}, false, "[]"},
@@ -260,8 +261,12 @@ std::string Sanitize(std::string_view bytes) {
   std::string out;
   for (size_t i = 0; i < bytes.size();) {
     const auto lead = static_cast<unsigned char>(bytes[i]);
-    const size_t n = lead < 0x80 ? 1 : lead >= 0xF8 ? 0 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3
-                     : lead >= 0xC0 ? 2 : 0;
+    const size_t n = lead < 0x80    ? 1
+                     : lead >= 0xF8 ? 0
+                     : lead >= 0xF0 ? 4
+                     : lead >= 0xE0 ? 3
+                     : lead >= 0xC0 ? 2
+                                    : 0;
     bool valid = n > 0 && i + n <= bytes.size();
     unsigned cp = n == 1 ? lead : n == 2 ? lead & 0x1F : n == 3 ? lead & 0x0F : lead & 0x07;
     for (size_t k = 1; valid && k < n; ++k) {
@@ -285,8 +290,9 @@ TEST(TerminationMarshalTest, PropertyValidJsonForAnyBytes) {
       for (std::string* text : {&entry.key, &entry.value}) {
         text->resize(random() % 20);
         for (char& c : *text) {
-          c = static_cast<char>(random() % 4 == 0 ? "\"\\<>&\n\x01\xE2\x80\xA8\xED\xF4"[random() % 13]
-                                                  : random() % 256);
+          c = static_cast<char>(random() % 4 == 0
+                                    ? "\"\\<>&\n\x01\xE2\x80\xA8\xED\xF4"[random() % 13]
+                                    : random() % 256);
         }
       }
       entry.type = static_cast<ResultType>(random() % 7);
@@ -306,8 +312,8 @@ TEST(TerminationMarshalTest, PropertyValidJsonForAnyBytes) {
     EXPECT_EQ(ParseTerminationMessage(json), sanitized) << json;
     EXPECT_EQ(ParseTerminationMessage(CompressTerminationMessage(json)), sanitized) << json;
     // Go's encoder output is a fixed point for text that was valid UTF-8.
-    EXPECT_EQ(MarshalRunResults(sanitized), MarshalRunResults(*ParseTerminationMessage(
-                                                MarshalRunResults(sanitized))));
+    EXPECT_EQ(MarshalRunResults(sanitized),
+              MarshalRunResults(*ParseTerminationMessage(MarshalRunResults(sanitized))));
   }
 }
 

@@ -1,0 +1,117 @@
+// The pod-setup subcommands, `stepinit` and `nop` as the controller runs them
+// (CONTRACT.md §1, §8, §10).
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "process/process_support.h"
+
+namespace podstep::test {
+namespace {
+
+using ::testing::HasSubstr;
+namespace fs = std::filesystem;
+
+class SubcommandProcessTest : public EntrypointTest {};
+
+TEST_F(SubcommandProcessTest, InitCopiesItselfAndLinksTheSteps) {
+  RunOutcome r = Run({"init", EntrypointBin(), root() + "/bin/entrypoint", "step-a",
+                      "step-unnamed-1"});
+  // /tekton/bin is an emptyDir in a pod: it exists before init runs.
+  ASSERT_EQ(r.status, ExitStatus::Exited(1)) << "no bin dir yet: the copy must fail cleanly";
+  EXPECT_THAT(r.err, HasSubstr("init error: "));
+
+  MakeDirs(root() + "/bin");
+  r = Run({"init", EntrypointBin(), root() + "/bin/entrypoint", "step-a", "step-unnamed-1"});
+  ASSERT_EQ(r.status, ExitStatus::Exited(0)) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("Entrypoint initialization"));
+  EXPECT_EQ(ReadFileOr(root() + "/bin/entrypoint"), ReadFileOr(EntrypointBin()));
+  struct stat st {};
+  ASSERT_EQ(stat((root() + "/bin/entrypoint").c_str(), &st), 0);
+  EXPECT_TRUE(st.st_mode & S_IXUSR);
+  EXPECT_EQ(fs::read_symlink(root() + "/steps/step-a"), root() + "/run/0/status");
+  EXPECT_EQ(fs::read_symlink(root() + "/steps/1"), root() + "/run/1/status");
+
+  // A restarted init container succeeds again.
+  r = Run({"init", EntrypointBin(), root() + "/bin/entrypoint", "step-a", "step-unnamed-1"});
+  EXPECT_EQ(r.status, ExitStatus::Exited(0)) << r.err;
+}
+
+TEST_F(SubcommandProcessTest, CpLogsWhatItCopied) {
+  WriteFile(Path("src"), "bytes");
+  RunOutcome r = Run({"cp", Path("src"), Path("dst")});
+  ASSERT_EQ(r.status, ExitStatus::Exited(0)) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("Copied " + Path("src") + " to " + Path("dst")));
+  EXPECT_EQ(ReadFileOr(Path("dst")), "bytes");
+
+  r = Run({"cp", Path("missing"), Path("dst2")});
+  EXPECT_EQ(r.status, ExitStatus::Exited(1));
+  EXPECT_THAT(r.err, HasSubstr("cp error: open " + Path("missing")));
+}
+
+TEST_F(SubcommandProcessTest, DecodeScript) {
+  WriteFile(Path("script"), "IyEvYmluL3NoCmVjaG8gaGkK\n");  // "#!/bin/sh\necho hi\n"
+  chmod(Path("script").c_str(), 0755);
+  RunOutcome r = Run({"decode-script", Path("script")});
+  ASSERT_EQ(r.status, ExitStatus::Exited(0)) << r.err;
+  EXPECT_EQ(ReadFileOr(Path("script")), "#!/bin/sh\necho hi\n");
+
+  WriteFile(Path("bad"), "%%%");
+  r = Run({"decode-script", Path("bad")});
+  EXPECT_EQ(r.status, ExitStatus::Exited(1));
+  EXPECT_THAT(r.err, HasSubstr("decode-script error: "));
+  EXPECT_EQ(ReadFileOr(Path("bad")), "%%%");
+}
+
+TEST_F(SubcommandProcessTest, WrongArityIsNoSubcommand) {
+  // `cp a` is not a subcommand: the entrypoint runs a step (here the command).
+  RunOutcome r = Run({"-post_file", Step(0).post_file, "-termination_path", Step(0).termination,
+                      "-entrypoint", HelperBin(), "cp", "a", "--", "print", "ran"});
+  EXPECT_EQ(r.status, ExitStatus::Exited(0)) << r.err;
+  EXPECT_EQ(r.out, "ran\n");
+}
+
+TEST_F(SubcommandProcessTest, StepInitRefusesEscapingNames) {
+  RunOutcome r = Run({"step-init", "../evil"});
+  EXPECT_EQ(r.status, ExitStatus::Exited(1));
+  EXPECT_THAT(r.err, HasSubstr("step-init error: "));
+  EXPECT_FALSE(Exists(root() + "/evil"));
+}
+
+TEST_F(SubcommandProcessTest, StepinitBinaryMatchesTheSubcommand) {
+  Process p = StartArgv({StepinitBin(), "step-a", "step-b"}, "stepinit");
+  RunOutcome s = Finish(p, "stepinit");
+  ASSERT_EQ(s.status, ExitStatus::Exited(0)) << s.err;
+  EXPECT_EQ(fs::read_symlink(root() + "/steps/step-b"), root() + "/run/1/status");
+  Process bad = StartArgv({StepinitBin(), "a/b"}, "bad");
+  EXPECT_EQ(Finish(bad, "bad").status, ExitStatus::Exited(1));
+  Process version = StartArgv({StepinitBin(), "--version"}, "version");
+  RunOutcome v = Finish(version, "version");
+  EXPECT_EQ(v.status, ExitStatus::Exited(0));
+  EXPECT_THAT(v.out, HasSubstr("stepinit"));
+}
+
+TEST_F(SubcommandProcessTest, NopExitsAtOnceOrWaitsForASignal) {
+  Process quick = StartArgv({NopBin(), "any", "args"}, "nop");
+  RunOutcome q = Finish(quick, "nop");
+  EXPECT_EQ(q.status, ExitStatus::Exited(0));
+  EXPECT_THAT(q.err, HasSubstr("Exiting..."));
+
+  for (int sig : {SIGTERM, SIGINT}) {
+    Process waiting = StartArgv({NopBin(), "tekton_run_indefinitely"}, "nopwait");
+    ASSERT_TRUE(WaitUntil([&] { return ReadFileOr(StderrPath("nopwait")).find("Waiting indefinitely...") != std::string::npos; }));
+    EXPECT_TRUE(StaysFalse([&] { return !waiting.Running(); }, milliseconds(100)));
+    waiting.Signal(sig);
+    RunOutcome w = Finish(waiting, "nopwait");
+    EXPECT_EQ(w.status, ExitStatus::Exited(0)) << sig;
+    EXPECT_THAT(w.err, HasSubstr("received signal"));
+    EXPECT_THAT(w.err, HasSubstr("Exiting..."));
+  }
+}
+
+}  // namespace
+}  // namespace podstep::test
