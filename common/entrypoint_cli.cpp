@@ -75,7 +75,7 @@ EntrypointCommandLine ParseEntrypointCommandLine(
 
   SplitArgs split = SplitAtDoubleDash(args);
   ParseOutcome parsed = flags.Parse(split.flag_args);
-  line.usage = flags.Usage();
+  if (parsed.status != ParseStatus::kOk) line.usage = flags.Usage();
   if (parsed.status == ParseStatus::kHelp) {
     line.status = EntrypointCommandLine::kHelp;
     return line;

@@ -13,7 +13,7 @@ namespace podstep {
 struct EntrypointCommandLine {
   enum Status { kRun, kHelp, kVersion, kUsageError } status = kRun;
   std::string error;                    // kUsageError: one line
-  std::string usage;                    // Go-style flag usage
+  std::string usage;                    // Go-style flag usage (kHelp, kUsageError)
   std::vector<std::string> positional;  // subcommand and its arguments
   StepConfig config;
 };

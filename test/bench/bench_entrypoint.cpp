@@ -100,7 +100,7 @@ Stats Summarize(std::vector<double> ms) {
 
 // Hand-off: the moment a predecessor's post file appears → the moment the
 // next step's command starts running.
-void BenchHandoff(const std::string& entrypoint, const std::string& self, int runs) {
+void BenchHandoff(const std::string& entrypoint, const std::string& stamp_command, int runs) {
   fs::path dir = fs::temp_directory_path() / ("podstep-bench-" + std::to_string(getpid()));
   std::vector<double> ms;
   for (int i = 0; i < runs; ++i) {
@@ -109,8 +109,8 @@ void BenchHandoff(const std::string& entrypoint, const std::string& self, int ru
     fs::path stamp = dir / "stamp";
     pid_t pid = Spawn({entrypoint, "-wait_file", (dir / "0/out").string(), "-post_file",
                        (dir / "1/out").string(), "-termination_path", (dir / "term").string(),
-                       "-step_metadata_dir", (dir / "1/status").string(), "-entrypoint", self,
-                       "--", "stamp", stamp.string()});
+                       "-step_metadata_dir", (dir / "1/status").string(), "-entrypoint",
+                       stamp_command, "--", stamp.string()});
     if (!WaitFor([&] { return HasInotifyWatch(pid); })) {
       std::fprintf(stderr, "entrypoint never started waiting\n");
       std::exit(1);
@@ -133,22 +133,34 @@ double TimeRun(const std::vector<std::string>& args) {
   return (MonotonicNs() - t0) / 1e6;
 }
 
-void BenchOverhead(const std::string& entrypoint, int runs) {
+// The same command run directly and wrapped, as the controller wraps it.
+void BenchOverhead(const std::string& entrypoint, const std::string& command, int runs) {
   fs::path dir = fs::temp_directory_path() / ("podstep-bench-o-" + std::to_string(getpid()));
   fs::create_directories(dir);
   std::vector<double> plain, wrapped;
   for (int i = 0; i < runs; ++i) {
-    plain.push_back(TimeRun({"/bin/true"}));
+    plain.push_back(TimeRun({command}));
     wrapped.push_back(TimeRun({entrypoint, "-post_file", (dir / "out").string(),
                                "-termination_path", (dir / "term").string(),
                                "-step_metadata_dir", (dir / "status").string(), "-entrypoint",
-                               "/bin/true"}));
+                               command}));
     fs::remove(dir / "term");
   }
   fs::remove_all(dir);
   Stats p = Summarize(plain), w = Summarize(wrapped);
-  std::printf("wrapper overhead, %d runs: /bin/true median %.3f ms; entrypoint -entrypoint /bin/true median %.3f ms; overhead %.3f ms\n",
-              runs, p.median_ms, w.median_ms, w.median_ms - p.median_ms);
+  std::printf("wrapper overhead, %d runs: %s median %.3f ms; entrypoint -entrypoint %s median %.3f ms; overhead %.3f ms\n",
+              runs, command.c_str(), p.median_ms, command.c_str(), w.median_ms,
+              w.median_ms - p.median_ms);
+}
+
+// What merely starting a static glibc program costs on this machine (on a VM
+// glibc's CPU-feature probing traps to the hypervisor): the floor under any
+// glibc-based entrypoint's overhead.
+void BenchStartFloor(const std::string& entrypoint, int runs) {
+  std::vector<double> version;
+  for (int i = 0; i < runs; ++i) version.push_back(TimeRun({entrypoint, "--version"}));
+  std::printf("process start, %d runs: entrypoint --version median %.3f ms\n", runs,
+              Summarize(version).median_ms);
 }
 
 long VmHwmKib(pid_t pid) {
@@ -160,7 +172,7 @@ long VmHwmKib(pid_t pid) {
   return -1;
 }
 
-void BenchRss(const std::string& entrypoint, const std::string& self) {
+void BenchRss(const std::string& entrypoint, const std::string& stamp_command) {
   fs::path dir = fs::temp_directory_path() / ("podstep-bench-r-" + std::to_string(getpid()));
   fs::create_directories(dir);
   for (bool tee : {false, true}) {
@@ -172,7 +184,7 @@ void BenchRss(const std::string& entrypoint, const std::string& self) {
     if (tee) {
       args.insert(args.end(), {"-stdout_path", (dir / "log").string()});
     }
-    args.insert(args.end(), {"-entrypoint", self, "--", "stamp", stamp.string(), "sleep"});
+    args.insert(args.end(), {"-entrypoint", stamp_command, "--", stamp.string(), "sleep"});
     pid_t pid = Spawn(args);
     WaitFor([&] { return fs::exists(stamp) && fs::file_size(stamp) > 0; });
     long hwm = VmHwmKib(pid);
@@ -211,12 +223,6 @@ void PrintSize(const std::string& binary) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 3 && std::strcmp(argv[1], "stamp") == 0) {
-    long long now = MonotonicNs();
-    std::ofstream(argv[2]) << now;
-    if (argc >= 4) pause();
-    return 0;
-  }
   if (argc >= 3 && std::strcmp(argv[1], "bytes") == 0) {
     long long left = std::atoll(argv[2]);
     std::vector<char> chunk(1 << 16, 'x');
@@ -228,15 +234,18 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s ENTRYPOINT [RUNS] [EXTRA_BINARY...]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s ENTRYPOINT [RUNS] [NOP [EXTRA_BINARY...]]\n", argv[0]);
     return 2;
   }
   std::string entrypoint = fs::absolute(argv[1]).string();
   std::string self = fs::canonical("/proc/self/exe").string();
   int runs = argc >= 3 ? std::atoi(argv[2]) : 200;
-  BenchHandoff(entrypoint, self, runs);
-  BenchOverhead(entrypoint, runs);
-  BenchRss(entrypoint, self);
+  std::string stamp = (fs::path(self).parent_path() / "bench_stamp").string();
+  BenchHandoff(entrypoint, stamp, runs);
+  BenchOverhead(entrypoint, "/bin/true", runs);
+  if (argc >= 4) BenchOverhead(entrypoint, fs::absolute(argv[3]).string(), runs);
+  BenchStartFloor(entrypoint, runs);
+  BenchRss(entrypoint, stamp);
   BenchTee(entrypoint, self);
   PrintSize(entrypoint);
   for (int i = 3; i < argc; ++i) PrintSize(argv[i]);
