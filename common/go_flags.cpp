@@ -45,7 +45,10 @@ void GoFlagSet::AddBool(std::string name, bool* target, std::string usage) {
 void GoFlagSet::AddString(std::string name, std::string* target, std::string default_value,
                           std::string usage) {
   *target = default_value;
-  app_->add_option("--" + name, *target)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  // expected(0, 1): Go accepts an empty value ("-name="), CLI11 otherwise not.
+  app_->add_option("--" + name, *target)
+      ->expected(0, 1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   Add(std::move(name), Flag(Kind::kString, std::move(usage), std::move(default_value)));
 }
 
@@ -55,6 +58,7 @@ void GoFlagSet::AddDuration(std::string name, std::chrono::nanoseconds* target,
   Flag& flag = Add(name, Flag(Kind::kDuration, std::move(usage), "0s"));
   flag.duration = target;
   app_->add_option("--" + name, flag.duration_text)
+      ->expected(0, 1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 }
 
@@ -63,6 +67,7 @@ void GoFlagSet::AddRepeated(std::string name, std::vector<std::string>* target,
                             std::function<std::optional<std::string>(const std::string&)> validate) {
   target->clear();
   app_->add_option("--" + name, *target)
+      ->expected(0, 1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
   Add(std::move(name), Flag(Kind::kRepeated, std::move(usage), "")).validate = std::move(validate);
