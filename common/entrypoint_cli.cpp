@@ -35,13 +35,15 @@ EntrypointCommandLine ParseEntrypointCommandLine(
   flags.AddString("wait_file", &wait_files, "", "Comma-separated list of paths to wait for");
   flags.AddBool("wait_file_content", &config.wait_file_content,
                 "If specified, expect wait_file to have content");
-  flags.AddString("post_file", &config.post_file, "", "If specified, file to write upon completion");
+  flags.AddString("post_file", &config.post_file, "",
+                  "If specified, file to write upon completion");
   flags.AddString("termination_path", &config.termination_path, config.paths.Termination(),
                   "If specified, file to write upon termination");
   flags.AddString("results", &results, "",
                   "If specified, list of file names that might contain task results");
   flags.AddString("step_results", &step_results, "", "step results if specified");
-  flags.AddString("when_expressions", &config.when_expressions, "", "when expressions if specified");
+  flags.AddString("when_expressions", &config.when_expressions, "",
+                  "when expressions if specified");
   flags.AddDuration("timeout", &config.timeout, "If specified, sets timeout for step");
   flags.AddString("stdout_path", &config.stdout_path, "", "If specified, file to copy stdout to");
   flags.AddString("stderr_path", &config.stderr_path, "", "If specified, file to copy stderr to");
@@ -64,7 +66,8 @@ EntrypointCommandLine ParseEntrypointCommandLine(
                 "4KB Kubernetes limit.");
   flags.AddBool("enable_spire", &enable_spire,
                 "If specified by configmap, this enables spire signing and verification");
-  flags.AddString("spire_socket_path", &spire_socket_path, "unix:///spiffe-workload-api/spire-agent.sock",
+  flags.AddString("spire_socket_path", &spire_socket_path,
+                  "unix:///spiffe-workload-api/spire-agent.sock",
                   "Experimental: The SPIRE agent socket for SPIFFE workload API.");
   flags.AddRepeated("basic-git", &basic_git, "List of secret=url pairs.");
   flags.AddRepeated("ssh-git", &ssh_git, "List of secret=url pairs.");
@@ -100,8 +103,9 @@ EntrypointCommandLine ParseEntrypointCommandLine(
   if (enable_spire) config.unsupported.push_back("-enable_spire (SPIRE result signing)");
   for (const auto* creds : {&basic_git, &ssh_git, &basic_docker, &docker_config, &docker_cfg}) {
     if (!creds->empty()) {
-      config.unsupported.push_back("credential flags (-basic-git, -ssh-git, -basic-docker, "
-                                   "-docker-config, -docker-cfg)");
+      config.unsupported.push_back(
+          "credential flags (-basic-git, -ssh-git, -basic-docker, "
+          "-docker-config, -docker-cfg)");
       break;
     }
   }

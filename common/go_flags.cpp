@@ -52,8 +52,7 @@ void GoFlagSet::AddString(std::string name, std::string* target, std::string def
   Add(std::move(name), Flag(Kind::kString, std::move(usage), std::move(default_value)));
 }
 
-void GoFlagSet::AddDuration(std::string name, std::chrono::nanoseconds* target,
-                            std::string usage) {
+void GoFlagSet::AddDuration(std::string name, std::chrono::nanoseconds* target, std::string usage) {
   *target = std::chrono::nanoseconds(0);
   Flag& flag = Add(name, Flag(Kind::kDuration, std::move(usage), "0s"));
   flag.duration = target;
@@ -62,9 +61,9 @@ void GoFlagSet::AddDuration(std::string name, std::chrono::nanoseconds* target,
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 }
 
-void GoFlagSet::AddRepeated(std::string name, std::vector<std::string>* target,
-                            std::string usage,
-                            std::function<std::optional<std::string>(const std::string&)> validate) {
+void GoFlagSet::AddRepeated(
+    std::string name, std::vector<std::string>* target, std::string usage,
+    std::function<std::optional<std::string>(const std::string&)> validate) {
   target->clear();
   app_->add_option("--" + name, *target)
       ->expected(0, 1)
@@ -116,7 +115,8 @@ ParseOutcome GoFlagSet::Parse(const std::vector<std::string>& args) {
     Flag& flag = found->second;
     if (flag.kind == Kind::kBool) {
       std::optional<bool> parsed = value ? ParseGoBool(*value) : std::optional<bool>(true);
-      if (!parsed) return error("invalid boolean value \"" + *value + "\" for -" + name + ": parse error");
+      if (!parsed)
+        return error("invalid boolean value \"" + *value + "\" for -" + name + ": parse error");
       tokens.push_back("--" + name + "=" + (*parsed ? "true" : "false"));
       continue;
     }
@@ -165,10 +165,17 @@ std::string GoFlagSet::Usage() const {
     }
     if (type_name.empty()) {
       switch (flag.kind) {
-        case Kind::kBool: break;
-        case Kind::kString: type_name = "string"; break;
-        case Kind::kDuration: type_name = "duration"; break;
-        case Kind::kRepeated: type_name = "value"; break;
+        case Kind::kBool:
+          break;
+        case Kind::kString:
+          type_name = "string";
+          break;
+        case Kind::kDuration:
+          type_name = "duration";
+          break;
+        case Kind::kRepeated:
+          type_name = "value";
+          break;
       }
     }
     if (!type_name.empty()) line += " " + type_name;

@@ -13,9 +13,9 @@
 namespace podstep {
 
 struct RunRequest {
-  std::vector<std::string> argv;  // argv[0] is resolved through PATH like execvp
-  std::string stdout_path;        // tee target, "" for none
-  std::string stderr_path;        // tee target, "" for none
+  std::vector<std::string> argv;        // argv[0] is resolved through PATH like execvp
+  std::string stdout_path;              // tee target, "" for none
+  std::string stderr_path;              // tee target, "" for none
   std::chrono::nanoseconds timeout{0};  // <= 0: none
   std::string cancel_file;              // cancelled when it has content; "" for none
   bool hermetic = false;                // new user/mount/pid/net namespaces
@@ -25,11 +25,11 @@ struct RunRequest {
 
 struct RunOutcome {
   enum End {
-    kExited,        // code = exit status
-    kSignaled,      // code = signal number
-    kStartFailed,   // error says why
-    kTimedOut,      // the timeout fired; the group was killed
-    kCancelled,     // the cancel file got content; the group was killed
+    kExited,       // code = exit status
+    kSignaled,     // code = signal number
+    kStartFailed,  // error says why
+    kTimedOut,     // the timeout fired; the group was killed
+    kCancelled,    // the cancel file got content; the group was killed
   } end = kExited;
   int code = 0;
   Error error;

@@ -22,12 +22,13 @@ class StepRun {
     if (auto prepared = Prepare(); !prepared) return FailBeforeRun(prepared.error().message);
 
     for (const auto& file : config_.wait_files) {
-      WaitOutcome waited = deps_.waiter.Wait(
-          file, {config_.wait_file_content, config_.breakpoint_on_failure});
+      WaitOutcome waited =
+          deps_.waiter.Wait(file, {config_.wait_file_content, config_.breakpoint_on_failure});
       if (waited.status != WaitOutcome::kReady) return FailWait(file, waited);
     }
     if (config_.debug_before_step && !WaitBeforeStepDebugger()) {
-      return FailBeforeRun("Skipping execute step script because before step breakpoint fail-continue");
+      return FailBeforeRun(
+          "Skipping execute step script because before step breakpoint fail-continue");
     }
 
     started_at_ = Timestamp();
@@ -36,7 +37,8 @@ class StepRun {
     ApplySubstitutions();
     if (!when_.empty()) {
       auto allowed = EvaluateWhenExpressions(when_);
-      if (!allowed) return FailBeforeRun("Error evaluating when expressions: " + allowed.error().message);
+      if (!allowed)
+        return FailBeforeRun("Error evaluating when expressions: " + allowed.error().message);
       if (!*allowed) return SkipByWhen();
     }
 
@@ -75,9 +77,8 @@ class StepRun {
       when_ = std::move(*when);
     }
     for (const char* sub : {"results", "artifacts"}) {
-      std::string dir = config_.step_metadata_dir.empty()
-                            ? sub
-                            : config_.step_metadata_dir + "/" + sub;
+      std::string dir =
+          config_.step_metadata_dir.empty() ? sub : config_.step_metadata_dir + "/" + sub;
       if (auto made = deps_.files.MakeDirs(dir); !made) return made;
     }
     return {};
@@ -121,10 +122,9 @@ class StepRun {
   }
 
   Status SubstituteArtifacts(StepSubstitution& substitution) {
-    const bool is_script = command_.size() == 1 &&
-                           command_[0].rfind(config_.paths.ScriptsDir() + "/", 0) == 0 &&
-                           command_[0].find('/', config_.paths.ScriptsDir().size() + 1) ==
-                               std::string::npos;
+    const bool is_script =
+        command_.size() == 1 && command_[0].rfind(config_.paths.ScriptsDir() + "/", 0) == 0 &&
+        command_[0].find('/', config_.paths.ScriptsDir().size() + 1) == std::string::npos;
     if (is_script) {
       // A script's text is substituted into a temporary copy that runs instead.
       auto script = deps_.files.ReadFile(command_[0]);
@@ -165,7 +165,8 @@ class StepRun {
         entries.push_back(InternalEntry("Reason", "Skipped"));
         break;
       case WaitOutcome::kPredecessorKilled:
-        LogInfo("{}: previous step exited without writing \"{}\": it was killed", kSkippedLog, file);
+        LogInfo("{}: previous step exited without writing \"{}\": it was killed", kSkippedLog,
+                file);
         entries.push_back(InternalEntry("Reason", "Skipped"));
         break;
       case WaitOutcome::kStatError:
@@ -316,8 +317,9 @@ class StepRun {
     deps_.waiter.Wait(file, {});
     auto content = deps_.files.ReadFile(file);
     if (!content || !*content) {
-      LogInfo("error occurred while reading breakpoint exit code : breakpoint postfile {} not found",
-              file);
+      LogInfo(
+          "error occurred while reading breakpoint exit code : breakpoint postfile {} not found",
+          file);
       return 0;
     }
     std::string text = **content;
@@ -388,8 +390,9 @@ Result<std::vector<std::string>> ResolveCommand(const StepConfig& config) {
       commands = nlohmann::json::parse(config.platform_commands_json);
       if (!commands.is_object()) throw std::runtime_error("not a JSON object");
     } catch (const std::exception& e) {
-      return Fail("no -entrypoint, and TEKTON_PLATFORM_COMMANDS is not a JSON object of commands: " +
-                  std::string(e.what()));
+      return Fail(
+          "no -entrypoint, and TEKTON_PLATFORM_COMMANDS is not a JSON object of commands: " +
+          std::string(e.what()));
     }
     std::string platform = config.platform;
     auto found = commands.find(platform);
@@ -407,7 +410,8 @@ Result<std::vector<std::string>> ResolveCommand(const StepConfig& config) {
     }
   }
   command.insert(command.end(), config.command_args.begin(), config.command_args.end());
-  if (command.empty()) return Fail("no command to run: TEKTON_PLATFORM_COMMANDS gave an empty list");
+  if (command.empty())
+    return Fail("no command to run: TEKTON_PLATFORM_COMMANDS gave an empty list");
   return command;
 }
 

@@ -50,8 +50,9 @@ std::vector<ArtifactReference> FindArtifactReferences(const std::string& text) {
     size_t name_start = step_end + kind.size() + 2;
     size_t name_end = text.find_first_of(".)", name_start);
     if (name_end == std::string::npos || name_end == name_start || text[name_end] != ')') continue;
-    found.push_back({text.substr(at, name_end + 1 - at), text.substr(step_start, step_end - step_start),
-                     kind, text.substr(name_start, name_end - name_start)});
+    found.push_back({text.substr(at, name_end + 1 - at),
+                     text.substr(step_start, step_end - step_start), kind,
+                     text.substr(name_start, name_end - name_start)});
     at = name_end;
   }
   return found;

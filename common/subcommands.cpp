@@ -20,7 +20,8 @@ constexpr mode_t kNewBinaryMode = 0311;
 // across filesystems that do not support it.
 Status CopyContents(int from, int to, const std::string& src) {
   for (;;) {
-    ssize_t n = RetryEintr([&] { return ::copy_file_range(from, nullptr, to, nullptr, 1 << 30, 0); });
+    ssize_t n =
+        RetryEintr([&] { return ::copy_file_range(from, nullptr, to, nullptr, 1 << 30, 0); });
     if (n == 0) return {};
     if (n > 0) continue;
     if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
@@ -57,7 +58,8 @@ Status CopyFileAtomically(const std::string& src, const std::string& dst) {
     ::unlink(temp.c_str());
     return Fail(std::move(error));
   };
-  if (auto copied = CopyContents(from.get(), to.get(), src); !copied) return discard(copied.error());
+  if (auto copied = CopyContents(from.get(), to.get(), src); !copied)
+    return discard(copied.error());
   if (replace && ::fchmod(to.get(), existing.st_mode & 07777) != 0) {
     return discard(ErrnoError("chmod " + dst));
   }
@@ -76,7 +78,8 @@ Status InitStepLinks(const std::vector<std::string>& step_names, const TektonPat
   }
   for (size_t i = 0; i < step_names.size(); ++i) {
     const std::string target = paths.RunDir() + "/" + std::to_string(i) + "/status";
-    for (const std::string& link : {steps_dir + "/" + step_names[i], steps_dir + "/" + std::to_string(i)}) {
+    for (const std::string& link :
+         {steps_dir + "/" + step_names[i], steps_dir + "/" + std::to_string(i)}) {
       // A restarted init container finds its links already there.
       if (::symlink(target.c_str(), link.c_str()) != 0 && errno != EEXIST) {
         return Fail(ErrnoError("symlink " + target + " " + link));

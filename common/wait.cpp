@@ -16,7 +16,7 @@ std::optional<WaitOutcome> CheckWaitFile(const std::string& file, const WaitOpti
   if (probe.Stat(err_file).kind == FileState::kExists) {
     // Under breakpoint_on_failure the run must go on so the user can debug it.
     return WaitOutcome{options.breakpoint_on_failure ? WaitOutcome::kReady
-                                          : WaitOutcome::kPreviousStepFailed};
+                                                     : WaitOutcome::kPreviousStepFailed};
   }
 
   // The predecessor writes its post file before its lock is released, so the
@@ -30,7 +30,7 @@ std::optional<WaitOutcome> CheckWaitFile(const std::string& file, const WaitOpti
       return WaitOutcome{WaitOutcome::kStatError, again.sys_errno};
     } else if (probe.Stat(err_file).kind == FileState::kExists) {
       return WaitOutcome{options.breakpoint_on_failure ? WaitOutcome::kReady
-                                            : WaitOutcome::kPreviousStepFailed};
+                                                       : WaitOutcome::kPreviousStepFailed};
     } else {
       return WaitOutcome{WaitOutcome::kPredecessorKilled};
     }

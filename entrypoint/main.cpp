@@ -37,8 +37,10 @@ int RunEntrypoint(const podstep::StepConfig& config) {
     if (acquired) {
       lock = std::move(*acquired);
     } else {
-      LogWarning("could not take the step lock (later steps will not notice if this one is "
-                 "killed): {}", acquired.error().message);
+      LogWarning(
+          "could not take the step lock (later steps will not notice if this one is "
+          "killed): {}",
+          acquired.error().message);
     }
   }
   RealFileWaiter waiter(*watcher, *signals, kFallbackPoll);
@@ -71,6 +73,7 @@ int main(int argc, char** argv) {
     podstep::LogInfo("{}", subcommand->message);
     return subcommand->ok ? 0 : 1;
   }
-  for (char** entry = environ; *entry != nullptr; ++entry) line.config.environment.push_back(*entry);
+  for (char** entry = environ; *entry != nullptr; ++entry)
+    line.config.environment.push_back(*entry);
   return RunEntrypoint(line.config);
 }

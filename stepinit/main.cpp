@@ -14,7 +14,9 @@ int main(int argc, char** argv) {
   podstep::ParseOutcome parsed = flags.Parse({argv + 1, argv + argc});
   switch (parsed.status) {
     case podstep::ParseStatus::kHelp:
-      std::fprintf(stderr, "stepinit [STEP_NAME...]: link /tekton/steps/<name> and /tekton/steps/<index> to /tekton/run/<index>/status\n%s",
+      std::fprintf(stderr,
+                   "stepinit [STEP_NAME...]: link /tekton/steps/<name> and /tekton/steps/<index> "
+                   "to /tekton/run/<index>/status\n%s",
                    flags.Usage().c_str());
       return 0;
     case podstep::ParseStatus::kError:

@@ -66,9 +66,8 @@ Result<TeeStream> OpenTee(const std::string& path, int own_fd) {
       return Fail(made.error().Wrap("error creating parent directory"));
     }
   }
-  tee.file.Reset(RetryEintr([&] {
-    return ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  }));
+  tee.file.Reset(RetryEintr(
+      [&] { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644); }));
   if (!tee.file.valid()) return Fail(ErrnoError("error opening " + path));
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return Fail(ErrnoError("pipe"));
@@ -87,8 +86,7 @@ std::vector<char*> ArgvPointers(const std::vector<std::string>& argv) {
 }
 
 Result<pid_t> SpawnPlain(const std::vector<std::string>& argv, char** envp, const sigset_t& mask,
-                         const std::optional<TeeStream>& out,
-                         const std::optional<TeeStream>& err) {
+                         const std::optional<TeeStream>& out, const std::optional<TeeStream>& err) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -118,8 +116,7 @@ bool WriteIdMap(pid_t pid, const char* file) {
 // 1:1, as the reference does. clone() is used like fork(); the child only
 // waits for its id maps, sets up fds and execs, reporting failure through a
 // close-on-exec pipe.
-Result<pid_t> SpawnHermetic(const std::vector<std::string>& argv, char** envp,
-                            const sigset_t& mask,
+Result<pid_t> SpawnHermetic(const std::vector<std::string>& argv, char** envp, const sigset_t& mask,
                             const std::optional<TeeStream>& out,
                             const std::optional<TeeStream>& err) {
   int go_pipe[2];
@@ -130,8 +127,9 @@ Result<pid_t> SpawnHermetic(const std::vector<std::string>& argv, char** envp,
   UniqueFd error_read(error_pipe[0]), error_write(error_pipe[1]);
   auto pointers = ArgvPointers(argv);
 
-  long pid = ::syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | SIGCHLD,
-                       nullptr, nullptr, nullptr, nullptr);
+  long pid =
+      ::syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | SIGCHLD,
+                nullptr, nullptr, nullptr, nullptr);
   if (pid < 0) return Fail(ErrnoError("clone with new namespaces (TEKTON_HERMETIC)"));
   if (pid == 0) {
     char go = 0;
@@ -273,8 +271,8 @@ RunOutcome PosixProcessRunner::Run(const RunRequest& request) {
     fds[3] = {err && err->open() ? err->pipe_read.get() : -1, POLLIN, 0};
     std::optional<Clock::time_point> next_deadline = wait_status ? linger_at : kill_at;
     if (!wait_status && stopped_by == RunOutcome::kExited) next_deadline = timeout_at;
-    auto cap = request.cancel_file.empty() ? std::chrono::milliseconds(60'000)
-                                           : timings_.poll_interval;
+    auto cap =
+        request.cancel_file.empty() ? std::chrono::milliseconds(60'000) : timings_.poll_interval;
     RetryEintr([&] { return ::poll(fds.data(), fds.size(), PollTimeoutMs(next_deadline, cap)); });
 
     if (fds[0].revents != 0) {

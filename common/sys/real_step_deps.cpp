@@ -29,8 +29,8 @@ Status RealStepFiles::WriteTermination(const std::string& path,
 
 Result<std::string> RealStepFiles::WriteTempExecutable(std::string_view content) {
   const char* tmpdir = std::getenv("TMPDIR");
-  std::string path = std::string(tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp") +
-                     "/script-XXXXXX";
+  std::string path =
+      std::string(tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp") + "/script-XXXXXX";
   UniqueFd fd(::mkostemp(path.data(), O_CLOEXEC));
   if (!fd.valid()) return Fail(ErrnoError("create temporary script"));
   if (::fchmod(fd.get(), 0755) != 0 || !WriteAll(fd.get(), content)) {

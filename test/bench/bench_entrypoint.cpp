@@ -123,8 +123,10 @@ void BenchHandoff(const std::string& entrypoint, const std::string& stamp_comman
   }
   fs::remove_all(dir);
   Stats s = Summarize(ms);
-  std::printf("handoff latency (post file appears -> next command starts), %d runs: median %.3f ms, p99 %.3f ms, mean %.3f ms\n",
-              runs, s.median_ms, s.p99_ms, s.mean_ms);
+  std::printf(
+      "handoff latency (post file appears -> next command starts), %d runs: median %.3f ms, p99 "
+      "%.3f ms, mean %.3f ms\n",
+      runs, s.median_ms, s.p99_ms, s.mean_ms);
 }
 
 double TimeRun(const std::vector<std::string>& args) {
@@ -141,16 +143,16 @@ void BenchOverhead(const std::string& entrypoint, const std::string& command, in
   for (int i = 0; i < runs; ++i) {
     plain.push_back(TimeRun({command}));
     wrapped.push_back(TimeRun({entrypoint, "-post_file", (dir / "out").string(),
-                               "-termination_path", (dir / "term").string(),
-                               "-step_metadata_dir", (dir / "status").string(), "-entrypoint",
-                               command}));
+                               "-termination_path", (dir / "term").string(), "-step_metadata_dir",
+                               (dir / "status").string(), "-entrypoint", command}));
     fs::remove(dir / "term");
   }
   fs::remove_all(dir);
   Stats p = Summarize(plain), w = Summarize(wrapped);
-  std::printf("wrapper overhead, %d runs: %s median %.3f ms; entrypoint -entrypoint %s median %.3f ms; overhead %.3f ms\n",
-              runs, command.c_str(), p.median_ms, command.c_str(), w.median_ms,
-              w.median_ms - p.median_ms);
+  std::printf(
+      "wrapper overhead, %d runs: %s median %.3f ms; entrypoint -entrypoint %s median %.3f ms; "
+      "overhead %.3f ms\n",
+      runs, command.c_str(), p.median_ms, command.c_str(), w.median_ms, w.median_ms - p.median_ms);
 }
 
 // What merely starting a static glibc program costs on this machine (on a VM
@@ -178,9 +180,13 @@ void BenchRss(const std::string& entrypoint, const std::string& stamp_command) {
   for (bool tee : {false, true}) {
     fs::path stamp = dir / "stamp";
     fs::remove(stamp);
-    std::vector<std::string> args = {entrypoint, "-post_file", (dir / "out").string(),
-                                     "-termination_path", (dir / "term").string(),
-                                     "-step_metadata_dir", (dir / "status").string()};
+    std::vector<std::string> args = {entrypoint,
+                                     "-post_file",
+                                     (dir / "out").string(),
+                                     "-termination_path",
+                                     (dir / "term").string(),
+                                     "-step_metadata_dir",
+                                     (dir / "status").string()};
     if (tee) {
       args.insert(args.end(), {"-stdout_path", (dir / "log").string()});
     }
@@ -190,8 +196,9 @@ void BenchRss(const std::string& entrypoint, const std::string& stamp_command) {
     long hwm = VmHwmKib(pid);
     kill(pid, SIGTERM);
     Wait(pid);
-    std::printf("peak RSS of the entrypoint while wrapping a sleeping command%s: %ld KiB (%.2f MiB)\n",
-                tee ? " (with -stdout_path tee)" : "", hwm, hwm / 1024.0);
+    std::printf(
+        "peak RSS of the entrypoint while wrapping a sleeping command%s: %ld KiB (%.2f MiB)\n",
+        tee ? " (with -stdout_path tee)" : "", hwm, hwm / 1024.0);
   }
   fs::remove_all(dir);
 }
@@ -207,9 +214,11 @@ void BenchTee(const std::string& entrypoint, const std::string& self) {
                          std::to_string(bytes)});
   long long logged = static_cast<long long>(fs::file_size(dir / "log"));
   fs::remove_all(dir);
-  std::printf("tee throughput (-stdout_path, %lld MiB to /dev/null and a file): %.0f MiB/s (direct to /dev/null: %.0f MiB/s)%s\n",
-              bytes >> 20, (bytes >> 20) / (teed / 1000), (bytes >> 20) / (direct / 1000),
-              logged == bytes ? "" : "  LOG SIZE MISMATCH");
+  std::printf(
+      "tee throughput (-stdout_path, %lld MiB to /dev/null and a file): %.0f MiB/s (direct to "
+      "/dev/null: %.0f MiB/s)%s\n",
+      bytes >> 20, (bytes >> 20) / (teed / 1000), (bytes >> 20) / (direct / 1000),
+      logged == bytes ? "" : "  LOG SIZE MISMATCH");
 }
 
 void PrintSize(const std::string& binary) {

@@ -25,11 +25,29 @@ TEST(SplitCommaListTest, GoStringsSplit) {
 }
 
 TEST_F(EntrypointCliTest, ControllerStyleArguments) {
-  auto line = Parse({"-wait_file", "/tekton/run/0/out", "-post_file", "/tekton/run/1/out",
-                     "-termination_path", "/tekton/termination", "-step_metadata_dir",
-                     "/tekton/run/1/status", "-on_error", "continue", "-timeout", "1m30s",
-                     "-results", "a,b", "-step_results", "s", "-entrypoint", "sh", "--", "-c",
-                     "echo hi", "--", "x"});
+  auto line = Parse({"-wait_file",
+                     "/tekton/run/0/out",
+                     "-post_file",
+                     "/tekton/run/1/out",
+                     "-termination_path",
+                     "/tekton/termination",
+                     "-step_metadata_dir",
+                     "/tekton/run/1/status",
+                     "-on_error",
+                     "continue",
+                     "-timeout",
+                     "1m30s",
+                     "-results",
+                     "a,b",
+                     "-step_results",
+                     "s",
+                     "-entrypoint",
+                     "sh",
+                     "--",
+                     "-c",
+                     "echo hi",
+                     "--",
+                     "x"});
   ASSERT_EQ(line.status, EntrypointCommandLine::kRun) << line.error;
   const StepConfig& c = line.config;
   EXPECT_EQ(c.entrypoint, "sh");
@@ -67,8 +85,8 @@ TEST_F(EntrypointCliTest, UsageErrorsHelpAndVersion) {
 
 TEST_F(EntrypointCliTest, PositionalArgumentsSelectSubcommands) {
   auto line = Parse({"init", "/ko-app/entrypoint", "/tekton/bin/entrypoint", "step-a"});
-  EXPECT_EQ(line.positional,
-            (std::vector<std::string>{"init", "/ko-app/entrypoint", "/tekton/bin/entrypoint", "step-a"}));
+  EXPECT_EQ(line.positional, (std::vector<std::string>{"init", "/ko-app/entrypoint",
+                                                       "/tekton/bin/entrypoint", "step-a"}));
   // A leading "--" is not a split point: it ends the flags.
   EXPECT_EQ(Parse({"--", "cp", "a", "b"}).positional, (std::vector<std::string>{"cp", "a", "b"}));
 }

@@ -28,8 +28,10 @@ TEST(SplitAtDoubleDashTest, ReferenceExtractArgs) {
 
 TEST(ParseGoBoolTest, AllSpellings) {
   for (const char* yes : {"1", "t", "T", "TRUE", "true", "True"}) EXPECT_EQ(ParseGoBool(yes), true);
-  for (const char* no : {"0", "f", "F", "FALSE", "false", "False"}) EXPECT_EQ(ParseGoBool(no), false);
-  for (const char* bad : {"", "yes", "no", "tRUE", "2", "on"}) EXPECT_EQ(ParseGoBool(bad), std::nullopt);
+  for (const char* no : {"0", "f", "F", "FALSE", "false", "False"})
+    EXPECT_EQ(ParseGoBool(no), false);
+  for (const char* bad : {"", "yes", "no", "tRUE", "2", "on"})
+    EXPECT_EQ(ParseGoBool(bad), std::nullopt);
 }
 
 // A flag set of every kind, bound to its own variables.
@@ -39,10 +41,11 @@ struct TestFlags {
     flags_.AddString("s", &s_, "dflt", "a string");
     flags_.AddString("empty", &empty_, "", "no default");
     flags_.AddDuration("timeout", &timeout_, "a duration");
-    flags_.AddRepeated("many", &many_, "repeatable", [](const std::string& v) -> std::optional<std::string> {
-      if (v == "bad") return "rejected";
-      return std::nullopt;
-    });
+    flags_.AddRepeated("many", &many_, "repeatable",
+                       [](const std::string& v) -> std::optional<std::string> {
+                         if (v == "bad") return "rejected";
+                         return std::nullopt;
+                       });
   }
   GoFlagSet flags_;
   bool b_ = true;
@@ -138,14 +141,15 @@ TEST_F(GoFlagSetTest, UsageInGoFormat) {
   flags.AddString("name", &n, "", "a name");
   flags.AddDuration("timeout", &d, "sets timeout");
   flags.AddRepeated("basic-git", &r, "List of secret=url pairs.");
-  EXPECT_EQ(flags.Usage(),
-            "Usage of entrypoint:\n"
-            "  -basic-git value\n    \tList of secret=url pairs.\n"
-            "  -bool_flag\n    \tIf specified, do it\n"
-            "  -name string\n    \ta name\n"
-            "  -path write\n    \tfile to write\n    \tsecond line (default \"/tekton/termination\")\n"
-            "  -timeout duration\n    \tsets timeout\n"
-            "  -x\tshort bool\n");
+  EXPECT_EQ(
+      flags.Usage(),
+      "Usage of entrypoint:\n"
+      "  -basic-git value\n    \tList of secret=url pairs.\n"
+      "  -bool_flag\n    \tIf specified, do it\n"
+      "  -name string\n    \ta name\n"
+      "  -path write\n    \tfile to write\n    \tsecond line (default \"/tekton/termination\")\n"
+      "  -timeout duration\n    \tsets timeout\n"
+      "  -x\tshort bool\n");
 }
 
 }  // namespace

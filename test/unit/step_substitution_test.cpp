@@ -10,11 +10,12 @@ namespace {
 class StepSubstitutionTest : public ::testing::Test {
  protected:
   StepSubstitution Make() {
-    return StepSubstitution("/tekton/steps", [this](const std::string& path) -> Result<std::optional<std::string>> {
-      auto found = files.find(path);
-      if (found == files.end()) return std::optional<std::string>();
-      return std::optional<std::string>(found->second);
-    });
+    return StepSubstitution("/tekton/steps",
+                            [this](const std::string& path) -> Result<std::optional<std::string>> {
+                              auto found = files.find(path);
+                              if (found == files.end()) return std::optional<std::string>();
+                              return std::optional<std::string>(found->second);
+                            });
   }
   std::map<std::string, std::string> files{
       {"/tekton/steps/step-a/results/s", "hello"},

@@ -113,7 +113,8 @@ TEST_F(StepTest, SuccessWritesPostExitCodeAndStartedAt) {
   EXPECT_TRUE(files.Has("/run/1/out"));
   EXPECT_FALSE(files.Has("/run/1/out.err"));
   EXPECT_EQ(files.files["/run/1/status/exitCode"], "0");
-  EXPECT_EQ(files.dirs, (std::vector<std::string>{"/run/1/status/results", "/run/1/status/artifacts"}));
+  EXPECT_EQ(files.dirs,
+            (std::vector<std::string>{"/run/1/status/results", "/run/1/status/artifacts"}));
   auto entries = Termination();
   ASSERT_TRUE(entries);
   ASSERT_EQ(entries->size(), 1u);

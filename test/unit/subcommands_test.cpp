@@ -50,7 +50,12 @@ TEST_F(SubcommandsTest, CopyCreatesMode0311AndReplacesWholly) {
   EXPECT_EQ(outcome->message, "Copied " + dir_ + "/src to " + dir_ + "/dst");
   struct stat st {};
   ASSERT_EQ(stat((dir_ + "/dst").c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 0777, 0311 & ~[] { mode_t m = umask(0); umask(m); return m; }());
+  EXPECT_EQ(
+      st.st_mode & 0777, 0311 & ~[] {
+        mode_t m = umask(0);
+        umask(m);
+        return m;
+      }());
   EXPECT_EQ(Read(dir_ + "/dst"), "new");
 
   // A longer existing destination leaves no trailing bytes; its mode is kept.

@@ -68,7 +68,8 @@ TEST(WaitForFileTest, ExistingFileIsReadyAtOnce) {
 
 TEST(WaitForFileTest, WaitsUntilTheFileAppears) {
   FakeFiles files;
-  ScriptedEvents events({[] { return 0; }, [&] {
+  ScriptedEvents events({[] { return 0; },
+                         [&] {
                            files.files["/run/0/out"] = "";
                            return 0;
                          }});
@@ -93,8 +94,7 @@ TEST(WaitForFileTest, ErrFileMeansThePreviousStepFailed) {
   FakeFiles files;
   files.files["/run/0/out.err"] = "";
   ScriptedEvents events({});
-  EXPECT_EQ(WaitForFile("/run/0/out", {}, files, events).status,
-            WaitOutcome::kPreviousStepFailed);
+  EXPECT_EQ(WaitForFile("/run/0/out", {}, files, events).status, WaitOutcome::kPreviousStepFailed);
 }
 
 TEST(WaitForFileTest, ErrFileEndsTheWaitUnderBreakpointOnFailure) {
@@ -136,8 +136,7 @@ TEST(WaitForFileTest, FreeLockWithoutFilesMeansThePredecessorWasKilled) {
   FakeFiles files;
   files.locks["/run/0/out.lock"] = LockState::kFree;
   ScriptedEvents events({});
-  EXPECT_EQ(WaitForFile("/run/0/out", {}, files, events).status,
-            WaitOutcome::kPredecessorKilled);
+  EXPECT_EQ(WaitForFile("/run/0/out", {}, files, events).status, WaitOutcome::kPredecessorKilled);
 }
 
 TEST(WaitForFileTest, PostFileWrittenJustBeforeTheLockWasReleasedIsNotAKill) {
