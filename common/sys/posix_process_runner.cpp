@@ -171,15 +171,6 @@ bool HasContent(const std::string& path) {
   return !path.empty() && ::stat(path.c_str(), &st) == 0 && st.st_size > 0;
 }
 
-int PollTimeoutMs(std::optional<Clock::time_point> deadline, std::chrono::milliseconds cap) {
-  auto wait = cap;
-  if (deadline) {
-    auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
-    wait = std::clamp(left, std::chrono::milliseconds(0), cap);
-  }
-  return static_cast<int>(wait.count());
-}
-
 }  // namespace
 
 std::string DescribeStartError(const std::string& command, int err) {
@@ -189,20 +180,151 @@ std::string DescribeStartError(const std::string& command, int err) {
   return "fork/exec " + command + ": " + GoErrnoText(err);
 }
 
+namespace {
+
+// Watches one running command: forwards signals, reaps (the command and any
+// orphans), enforces the timeout and the cancel file, pumps the tee pipes.
+class Supervision {
+ public:
+  Supervision(const RunRequest& request, pid_t child, std::optional<TeeStream>& out,
+              std::optional<TeeStream>& err, SignalChannel& signals, DirWatcher& watcher,
+              const RunnerTimings& timings, Clock::time_point started)
+      : request_(request),
+        child_(child),
+        out_(out),
+        err_(err),
+        signals_(signals),
+        watcher_(watcher),
+        timings_(timings) {
+    if (request.timeout.count() > 0) timeout_at_ = started + request.timeout;
+  }
+
+  RunOutcome Run() {
+    if (!request_.cancel_file.empty()) watcher_.WatchParentOf(request_.cancel_file);
+    if (HasContent(request_.cancel_file)) Stop(RunOutcome::kCancelled);
+    while (!Finished()) {
+      std::array<pollfd, 4> fds{};
+      fds[0] = {signals_.fd(), POLLIN, 0};
+      fds[1] = {watcher_.fd(), POLLIN, 0};
+      fds[2] = {out_ && out_->open() ? out_->pipe_read.get() : -1, POLLIN, 0};
+      fds[3] = {err_ && err_->open() ? err_->pipe_read.get() : -1, POLLIN, 0};
+      RetryEintr([&] { return ::poll(fds.data(), fds.size(), PollTimeoutMs()); });
+      if (fds[0].revents != 0) ForwardSignals();
+      if (fds[1].revents != 0) watcher_.Drain();
+      if (fds[2].revents != 0) out_->Pump(false);
+      if (fds[3].revents != 0) err_->Pump(false);
+      // SIGCHLD can coalesce with other signals; reaping on every wake-up
+      // keeps the loop from depending on it.
+      Reap();
+      CheckDeadlines();
+    }
+    if (stopped_by_ != RunOutcome::kExited) return RunOutcome::Stopped(stopped_by_);
+    if (WIFSIGNALED(*wait_status_)) return RunOutcome::Signaled(WTERMSIG(*wait_status_));
+    return RunOutcome::Exited(WEXITSTATUS(*wait_status_));
+  }
+
+ private:
+  bool OutputOpen() const { return (out_ && out_->open()) || (err_ && err_->open()); }
+
+  // Done once the command is reaped and its output is drained: to EOF, or
+  // for at most output_linger when descendants keep the pipes open.
+  bool Finished() {
+    if (!wait_status_) return false;
+    if (!OutputOpen()) return true;
+    if (!linger_at_) {
+      // Whatever the command wrote before exiting is in the pipe now.
+      if (out_ && out_->open()) out_->Pump(true);
+      if (err_ && err_->open()) err_->Pump(true);
+      linger_at_ = Clock::now() + timings_.output_linger;
+    }
+    return !OutputOpen() || Clock::now() >= *linger_at_;
+  }
+
+  int PollTimeoutMs() const {
+    std::optional<Clock::time_point> deadline =
+        wait_status_ ? linger_at_ : (stopped_by_ == RunOutcome::kExited ? timeout_at_ : kill_at_);
+    auto wait =
+        request_.cancel_file.empty() ? std::chrono::milliseconds(60'000) : timings_.poll_interval;
+    if (deadline) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
+      wait = std::clamp(left, std::chrono::milliseconds(0), wait);
+    }
+    return static_cast<int>(wait.count());
+  }
+
+  void ForwardSignals() {
+    while (auto signo = signals_.TakePending()) {
+      if (*signo == SIGCHLD || wait_status_) continue;
+      if (::kill(-child_, *signo) != 0 && errno != ESRCH) {
+        LogWarning("forward {} to the command: {}", SignalName(*signo), std::strerror(errno));
+      }
+    }
+  }
+
+  void Reap() {
+    for (;;) {
+      int status = 0;
+      pid_t pid = ::waitpid(-1, &status, WNOHANG);
+      if (pid <= 0) return;
+      // Orphans re-parented to us (PID 1 or subreaper) are reaped here too;
+      // only the command's own status is kept.
+      if (pid != child_) continue;
+      wait_status_ = status;
+      // After a timeout or cancel nothing of the group may outlive the step.
+      if (stopped_by_ != RunOutcome::kExited) ::kill(-child_, SIGKILL);
+    }
+  }
+
+  void CheckDeadlines() {
+    if (wait_status_) return;
+    auto now = Clock::now();
+    if (stopped_by_ == RunOutcome::kExited) {
+      if (timeout_at_ && now >= *timeout_at_) {
+        Stop(RunOutcome::kTimedOut);
+      } else if (HasContent(request_.cancel_file)) {
+        Stop(RunOutcome::kCancelled);
+      }
+    } else if (kill_at_ && now >= *kill_at_) {
+      ::kill(-child_, SIGKILL);
+      kill_at_.reset();
+    }
+  }
+
+  void Stop(RunOutcome::End reason) {
+    stopped_by_ = reason;
+    ::kill(-child_, SIGTERM);
+    kill_at_ = Clock::now() + timings_.kill_grace;
+  }
+
+  const RunRequest& request_;
+  const pid_t child_;
+  std::optional<TeeStream>& out_;
+  std::optional<TeeStream>& err_;
+  SignalChannel& signals_;
+  DirWatcher& watcher_;
+  const RunnerTimings& timings_;
+  std::optional<Clock::time_point> timeout_at_;
+  std::optional<Clock::time_point> kill_at_;    // SIGKILL after the grace
+  std::optional<Clock::time_point> linger_at_;  // stop waiting for output EOF
+  std::optional<int> wait_status_;
+  RunOutcome::End stopped_by_ = RunOutcome::kExited;  // kTimedOut/kCancelled once decided
+};
+
+}  // namespace
+
 RunOutcome PosixProcessRunner::Run(const RunRequest& request) {
-  auto start_failed = &RunOutcome::StartFailed;
   if (request.argv.empty() || request.argv[0].empty()) {
-    return start_failed(Error{0, "no command to run"});
+    return RunOutcome::StartFailed(Error{0, "no command to run"});
   }
   std::optional<TeeStream> out, err;
   if (!request.stdout_path.empty()) {
     auto tee = OpenTee(request.stdout_path, 1);
-    if (!tee) return start_failed(tee.error());
+    if (!tee) return RunOutcome::StartFailed(tee.error());
     out = std::move(*tee);
   }
   if (!request.stderr_path.empty()) {
     auto tee = OpenTee(request.stderr_path, 2);
-    if (!tee) return start_failed(tee.error());
+    if (!tee) return RunOutcome::StartFailed(tee.error());
     err = std::move(*tee);
   }
 
@@ -216,100 +338,10 @@ RunOutcome PosixProcessRunner::Run(const RunRequest& request) {
   auto spawned = request.hermetic
                      ? SpawnHermetic(request.argv, envp, signals_.original_mask(), out, err)
                      : SpawnPlain(request.argv, envp, signals_.original_mask(), out, err);
-  if (!spawned) return start_failed(spawned.error());
-  const pid_t child = *spawned;
+  if (!spawned) return RunOutcome::StartFailed(spawned.error());
   if (out) out->pipe_write.Reset();
   if (err) err->pipe_write.Reset();
-
-  std::optional<Clock::time_point> timeout_at;
-  if (request.timeout.count() > 0) timeout_at = started + request.timeout;
-  std::optional<Clock::time_point> kill_at;    // SIGKILL after the grace
-  std::optional<Clock::time_point> linger_at;  // stop waiting for output EOF
-  std::optional<int> wait_status;
-  RunOutcome::End stopped_by = RunOutcome::kExited;  // kTimedOut/kCancelled once decided
-
-  auto stop_group = [&](RunOutcome::End reason) {
-    if (stopped_by != RunOutcome::kExited) return;
-    stopped_by = reason;
-    ::kill(-child, SIGTERM);
-    kill_at = Clock::now() + timings_.kill_grace;
-  };
-  auto reap = [&] {
-    for (;;) {
-      int status = 0;
-      pid_t pid = ::waitpid(-1, &status, WNOHANG);
-      if (pid <= 0) return;
-      // Orphans re-parented to us (PID 1 or subreaper) are reaped here too;
-      // only the command's own status is kept.
-      if (pid != child) continue;
-      wait_status = status;
-      // After a timeout or cancel nothing of the group may outlive the step.
-      if (stopped_by != RunOutcome::kExited) ::kill(-child, SIGKILL);
-    }
-  };
-
-  if (!request.cancel_file.empty()) watcher_.WatchParentOf(request.cancel_file);
-  if (HasContent(request.cancel_file)) stop_group(RunOutcome::kCancelled);
-
-  for (;;) {
-    if (wait_status) {
-      bool output_open = (out && out->open()) || (err && err->open());
-      if (!output_open) break;
-      if (!linger_at) {
-        // Whatever the command wrote before exiting is in the pipe now.
-        if (out && out->open()) out->Pump(true);
-        if (err && err->open()) err->Pump(true);
-        linger_at = Clock::now() + timings_.output_linger;
-      }
-      if (Clock::now() >= *linger_at) break;
-    }
-
-    std::array<pollfd, 4> fds{};
-    fds[0] = {signals_.fd(), POLLIN, 0};
-    fds[1] = {watcher_.fd(), POLLIN, 0};
-    fds[2] = {out && out->open() ? out->pipe_read.get() : -1, POLLIN, 0};
-    fds[3] = {err && err->open() ? err->pipe_read.get() : -1, POLLIN, 0};
-    std::optional<Clock::time_point> next_deadline = wait_status ? linger_at : kill_at;
-    if (!wait_status && stopped_by == RunOutcome::kExited) next_deadline = timeout_at;
-    auto cap =
-        request.cancel_file.empty() ? std::chrono::milliseconds(60'000) : timings_.poll_interval;
-    RetryEintr([&] { return ::poll(fds.data(), fds.size(), PollTimeoutMs(next_deadline, cap)); });
-
-    if (fds[0].revents != 0) {
-      while (auto signo = signals_.TakePending()) {
-        if (*signo == SIGCHLD) continue;
-        if (!wait_status && ::kill(-child, *signo) != 0 && errno != ESRCH) {
-          LogWarning("forward {} to the command: {}", SignalName(*signo), std::strerror(errno));
-        }
-      }
-      reap();
-    }
-    if (fds[1].revents != 0) watcher_.Drain();
-    if (fds[2].revents != 0) out->Pump(false);
-    if (fds[3].revents != 0) err->Pump(false);
-
-    if (!wait_status) {
-      // SIGCHLD can coalesce with other signals; a cheap extra reap keeps
-      // the loop from depending on it.
-      reap();
-    }
-    auto now = Clock::now();
-    if (!wait_status && stopped_by == RunOutcome::kExited) {
-      if (timeout_at && now >= *timeout_at) {
-        stop_group(RunOutcome::kTimedOut);
-      } else if (HasContent(request.cancel_file)) {
-        stop_group(RunOutcome::kCancelled);
-      }
-    }
-    if (!wait_status && kill_at && now >= *kill_at) {
-      ::kill(-child, SIGKILL);
-      kill_at.reset();
-    }
-  }
-
-  if (stopped_by != RunOutcome::kExited) return RunOutcome::Stopped(stopped_by);
-  if (WIFSIGNALED(*wait_status)) return RunOutcome::Signaled(WTERMSIG(*wait_status));
-  return RunOutcome::Exited(WEXITSTATUS(*wait_status));
+  return Supervision(request, *spawned, out, err, signals_, watcher_, timings_, started).Run();
 }
 
 }  // namespace podstep
