@@ -182,7 +182,8 @@ class StepRun {
         break;
     }
     WriteTermination(entries, {});
-    WritePost(StepDecision::kPostError);
+    // Under breakpoint_on_failure the debugger decides what later steps see.
+    if (!config_.breakpoint_on_failure) WritePost(StepDecision::kPostError);
     return exit_code;
   }
 

@@ -153,6 +153,15 @@ TEST_F(StepTest, StatErrorAndSignalFailWithoutSkippedReason) {
   EXPECT_TRUE(HasEntry("StartedAt", Termination()->at(0).value));
 }
 
+TEST_F(StepTest, WaitErrorsWriteNoPostFileUnderBreakpointOnFailure) {
+  config.breakpoint_on_failure = true;
+  waiter.outcomes["/run/0/out"] = {WaitOutcome::kStatError, EACCES};
+  EXPECT_EQ(Run(), 1);
+  EXPECT_FALSE(files.Has("/run/1/out.err"));
+  EXPECT_FALSE(files.Has("/run/1/out"));
+  EXPECT_EQ(CountKey("StartedAt"), 1);
+}
+
 TEST_F(StepTest, NegativeTimeoutFails) {
   config.timeout = std::chrono::seconds(-1);
   EXPECT_EQ(Run(), 1);
