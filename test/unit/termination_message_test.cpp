@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/base64.h"
+#include "unit/utf8_oracle.h"
 
 namespace podstep {
 namespace {
@@ -255,33 +256,6 @@ TEST(TerminationBuildTest, LimitIs4096Bytes) {
   }
 }
 
-// What Go's decoder yields: each byte that starts no valid UTF-8 sequence
-// becomes U+FFFD (written from code points, independently of the library).
-std::string Sanitize(std::string_view bytes) {
-  std::string out;
-  for (size_t i = 0; i < bytes.size();) {
-    const auto lead = static_cast<unsigned char>(bytes[i]);
-    const size_t n = lead < 0x80    ? 1
-                     : lead >= 0xF8 ? 0
-                     : lead >= 0xF0 ? 4
-                     : lead >= 0xE0 ? 3
-                     : lead >= 0xC0 ? 2
-                                    : 0;
-    bool valid = n > 0 && i + n <= bytes.size();
-    unsigned cp = n == 1 ? lead : n == 2 ? lead & 0x1F : n == 3 ? lead & 0x0F : lead & 0x07;
-    for (size_t k = 1; valid && k < n; ++k) {
-      const auto c = static_cast<unsigned char>(bytes[i + k]);
-      valid = (c & 0xC0) == 0x80;
-      cp = cp << 6 | (c & 0x3F);
-    }
-    static constexpr unsigned kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (valid && (cp < kMin[n] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)) valid = false;
-    out += valid ? std::string(bytes.substr(i, n)) : "\xEF\xBF\xBD";
-    i += valid ? n : 1;
-  }
-  return out;
-}
-
 TEST(TerminationMarshalTest, PropertyValidJsonForAnyBytes) {
   std::mt19937 random(1337);
   for (int round = 0; round < 2000; ++round) {
@@ -303,8 +277,8 @@ TEST(TerminationMarshalTest, PropertyValidJsonForAnyBytes) {
     ASSERT_EQ(parsed.size(), entries.size());
     Entries sanitized = entries;
     for (size_t i = 0; i < entries.size(); ++i) {
-      sanitized[i].key = Sanitize(entries[i].key);
-      sanitized[i].value = Sanitize(entries[i].value);
+      sanitized[i].key = GoSanitize(entries[i].key);
+      sanitized[i].value = GoSanitize(entries[i].value);
       EXPECT_EQ(parsed[i]["key"].get<std::string>(), sanitized[i].key) << json;
       EXPECT_EQ(parsed[i]["value"].get<std::string>(), sanitized[i].value) << json;
       EXPECT_EQ(parsed[i].value("type", 0), static_cast<int>(entries[i].type)) << json;
