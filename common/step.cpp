@@ -14,6 +14,23 @@ namespace {
 
 constexpr std::string_view kSkippedLog = "Skipping step because a previous step failed";
 
+// Replaces each string by `replace(string)`, stopping at the first failure.
+template <class Replace>
+Status ReplaceEach(std::vector<std::string*> items, Replace replace) {
+  for (std::string* item : items) {
+    auto replaced = replace(*item);
+    if (!replaced) return Fail(replaced.error());
+    *item = std::move(*replaced);
+  }
+  return {};
+}
+
+std::vector<std::string*> Pointers(std::vector<std::string>& items) {
+  std::vector<std::string*> pointers;
+  for (auto& item : items) pointers.push_back(&item);
+  return pointers;
+}
+
 class StepRun {
  public:
   StepRun(const StepConfig& config, StepDeps deps) : config_(config), deps_(deps) {}
@@ -100,19 +117,14 @@ class StepRun {
   }
 
   Status SubstituteResults(StepSubstitution& substitution) {
-    for (auto& entry : environment_) {
-      auto replaced = substitution.ReplaceResults(entry);
-      if (!replaced) return Fail(replaced.error());
-      entry = std::move(*replaced);
-    }
+    auto replace = [&](const std::string& text) { return substitution.ReplaceResults(text); };
+    if (auto replaced = ReplaceEach(Pointers(environment_), replace); !replaced) return replaced;
     for (auto& expression : when_) {
       auto values = substitution.ReplaceResultsInArgs(expression.values);
       if (!values) return Fail(values.error());
       expression.values = std::move(*values);
-      for (std::string* field : {&expression.input, &expression.cel}) {
-        auto replaced = substitution.ReplaceResults(*field);
-        if (!replaced) return Fail(replaced.error());
-        *field = std::move(*replaced);
+      if (auto replaced = ReplaceEach({&expression.input, &expression.cel}, replace); !replaced) {
+        return replaced;
       }
     }
     auto command = substitution.ReplaceResultsInArgs(command_);
@@ -122,6 +134,7 @@ class StepRun {
   }
 
   Status SubstituteArtifacts(StepSubstitution& substitution) {
+    auto replace = [&](const std::string& text) { return substitution.ReplaceArtifacts(text); };
     const bool is_script =
         command_.size() == 1 && command_[0].rfind(config_.paths.ScriptsDir() + "/", 0) == 0 &&
         command_[0].find('/', config_.paths.ScriptsDir().size() + 1) == std::string::npos;
@@ -130,7 +143,7 @@ class StepRun {
       auto script = deps_.files.ReadFile(command_[0]);
       if (!script) return Fail(script.error());
       if (*script) {
-        auto replaced = substitution.ReplaceArtifacts(**script);
+        auto replaced = replace(**script);
         if (!replaced) return Fail(replaced.error());
         if (*replaced != **script) {
           auto temp = deps_.files.WriteTempExecutable(*replaced);
@@ -138,19 +151,10 @@ class StepRun {
           command_ = {*temp};
         }
       }
-    } else {
-      for (auto& arg : command_) {
-        auto replaced = substitution.ReplaceArtifacts(arg);
-        if (!replaced) return Fail(replaced.error());
-        arg = std::move(*replaced);
-      }
+    } else if (auto replaced = ReplaceEach(Pointers(command_), replace); !replaced) {
+      return replaced;
     }
-    for (auto& entry : environment_) {
-      auto replaced = substitution.ReplaceArtifacts(entry);
-      if (!replaced) return Fail(replaced.error());
-      entry = std::move(*replaced);
-    }
-    return {};
+    return ReplaceEach(Pointers(environment_), replace);
   }
 
   std::string Timestamp() { return FormatLocalGoTimestamp(deps_.clock.Now()); }
