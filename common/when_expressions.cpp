@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "common/cel.h"
+
 namespace podstep {
 
 Result<std::vector<WhenExpression>> ParseWhenExpressions(const std::string& json) {
@@ -27,12 +29,15 @@ Result<std::vector<WhenExpression>> ParseWhenExpressions(const std::string& json
 }
 
 Result<bool> EvaluateWhenExpressions(const std::vector<WhenExpression>& expressions) {
+  // CEL expressions first, as the reference: any error fails the step.
   for (const auto& expression : expressions) {
-    if (!expression.cel.empty()) {
-      return Fail("CEL when expressions are not supported yet: \"" + expression.cel + "\"");
-    }
+    if (expression.cel.empty()) continue;
+    auto allowed = EvaluateCelCondition(expression.cel);
+    if (!allowed) return Fail(allowed.error());
+    if (!*allowed) return false;
   }
   for (const auto& expression : expressions) {
+    if (!expression.cel.empty()) continue;
     bool found = std::ranges::find(expression.values, expression.input) != expression.values.end();
     if (expression.op == "in" && found) continue;
     if (expression.op == "notin" && !found) continue;

@@ -20,7 +20,7 @@ struct WhenExpression {
 Result<std::vector<WhenExpression>> ParseWhenExpressions(const std::string& json);
 
 /// True when every expression allows execution. An unknown operator forbids
-/// it, as in the reference. CEL expressions are not supported yet: error.
+/// it, as in the reference; a `cel` expression must evaluate to a bool.
 Result<bool> EvaluateWhenExpressions(const std::vector<WhenExpression>& expressions);
 
 }  // namespace podstep
