@@ -21,10 +21,8 @@ constexpr std::chrono::milliseconds kFallbackPoll{200};
 int RunEntrypoint(const podstep::StepConfig& config) {
   using namespace podstep;
   auto signals = SignalChannel::Open();
-  auto watcher = DirWatcher::Open();
-  if (!signals || !watcher) {
-    const Error& error = signals ? watcher.error() : signals.error();
-    LogError("Error executing command: {}", error.message);
+  if (!signals) {
+    LogError("Error executing command: {}", signals.error().message);
     if (!config.post_file.empty()) (void)RealStepFiles().WriteFile(config.post_file + ".err", "");
     return 1;
   }
@@ -43,8 +41,8 @@ int RunEntrypoint(const podstep::StepConfig& config) {
           acquired.error().message);
     }
   }
-  RealFileWaiter waiter(*watcher, *signals, kFallbackPoll);
-  PosixProcessRunner runner(*signals, *watcher);
+  RealFileWaiter waiter(*signals, kFallbackPoll);
+  PosixProcessRunner runner(*signals);
   RealStepFiles files;
   SystemWallClock clock;
   return RunStep(config, {waiter, runner, files, clock});

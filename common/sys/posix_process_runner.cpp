@@ -187,32 +187,28 @@ namespace {
 class Supervision {
  public:
   Supervision(const RunRequest& request, pid_t child, std::optional<TeeStream>& out,
-              std::optional<TeeStream>& err, SignalChannel& signals, DirWatcher& watcher,
-              const RunnerTimings& timings, Clock::time_point started)
+              std::optional<TeeStream>& err, SignalChannel& signals, const RunnerTimings& timings,
+              Clock::time_point started)
       : request_(request),
         child_(child),
         out_(out),
         err_(err),
         signals_(signals),
-        watcher_(watcher),
         timings_(timings) {
     if (request.timeout.count() > 0) timeout_at_ = started + request.timeout;
   }
 
   RunOutcome Run() {
-    if (!request_.cancel_file.empty()) watcher_.WatchParentOf(request_.cancel_file);
     if (HasContent(request_.cancel_file)) Stop(RunOutcome::kCancelled);
     while (!Finished()) {
-      std::array<pollfd, 4> fds{};
+      std::array<pollfd, 3> fds{};
       fds[0] = {signals_.fd(), POLLIN, 0};
-      fds[1] = {watcher_.fd(), POLLIN, 0};
-      fds[2] = {out_ && out_->open() ? out_->pipe_read.get() : -1, POLLIN, 0};
-      fds[3] = {err_ && err_->open() ? err_->pipe_read.get() : -1, POLLIN, 0};
+      fds[1] = {out_ && out_->open() ? out_->pipe_read.get() : -1, POLLIN, 0};
+      fds[2] = {err_ && err_->open() ? err_->pipe_read.get() : -1, POLLIN, 0};
       RetryEintr([&] { return ::poll(fds.data(), fds.size(), PollTimeoutMs()); });
       if (fds[0].revents != 0) ForwardSignals();
-      if (fds[1].revents != 0) watcher_.Drain();
-      if (fds[2].revents != 0) out_->Pump(false);
-      if (fds[3].revents != 0) err_->Pump(false);
+      if (fds[1].revents != 0) out_->Pump(false);
+      if (fds[2].revents != 0) err_->Pump(false);
       // SIGCHLD can coalesce with other signals; reaping on every wake-up
       // keeps the loop from depending on it.
       Reap();
@@ -301,7 +297,6 @@ class Supervision {
   std::optional<TeeStream>& out_;
   std::optional<TeeStream>& err_;
   SignalChannel& signals_;
-  DirWatcher& watcher_;
   const RunnerTimings& timings_;
   std::optional<Clock::time_point> timeout_at_;
   std::optional<Clock::time_point> kill_at_;    // SIGKILL after the grace
@@ -341,7 +336,7 @@ RunOutcome PosixProcessRunner::Run(const RunRequest& request) {
   if (!spawned) return RunOutcome::StartFailed(spawned.error());
   if (out) out->pipe_write.Reset();
   if (err) err->pipe_write.Reset();
-  return Supervision(request, *spawned, out, err, signals_, watcher_, timings_, started).Run();
+  return Supervision(request, *spawned, out, err, signals_, timings_, started).Run();
 }
 
 }  // namespace podstep

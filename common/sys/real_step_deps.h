@@ -2,7 +2,6 @@
 // The real implementations of the step's interfaces, and the post-file lock.
 
 #include "common/step.h"
-#include "common/sys/dir_watcher.h"
 #include "common/sys/real_wait.h"
 #include "common/sys/signal_channel.h"
 
@@ -25,9 +24,8 @@ class SystemWallClock : public WallClock {
 
 class RealFileWaiter : public FileWaiter {
  public:
-  RealFileWaiter(DirWatcher& watcher, SignalChannel& signals,
-                 std::chrono::milliseconds poll_interval)
-      : events_(watcher, signals, poll_interval) {}
+  RealFileWaiter(SignalChannel& signals, std::chrono::milliseconds poll_interval)
+      : events_(signals, poll_interval) {}
   WaitOutcome Wait(const std::string& file, const WaitOptions& options) override {
     return WaitForFile(file, options, probe_, events_);
   }

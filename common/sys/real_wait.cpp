@@ -24,11 +24,15 @@ LockState RealFileProbe::ProbeLock(const std::string& lock_path) {
 }
 
 int InotifyWaitEvents::Next(const std::string& file) {
-  if (watcher_.WatchParentOf(file)) return 0;
-  pollfd fds[] = {{watcher_.fd(), POLLIN, 0}, {signals_.fd(), POLLIN, 0}};
+  if (!watcher_) {
+    // Without inotify (no instances left) the fallback poll still works.
+    if (auto opened = DirWatcher::Open()) watcher_.emplace(std::move(*opened));
+  }
+  if (watcher_ && watcher_->WatchParentOf(file)) return 0;
+  pollfd fds[] = {{watcher_ ? watcher_->fd() : -1, POLLIN, 0}, {signals_.fd(), POLLIN, 0}};
   int ready = RetryEintr([&] { return ::poll(fds, 2, static_cast<int>(poll_interval_.count())); });
   if (ready <= 0) return 0;
-  if (fds[0].revents != 0) watcher_.Drain();
+  if (fds[0].revents != 0) watcher_->Drain();
   if (fds[1].revents != 0) {
     while (auto signo = signals_.TakePending()) {
       if (IsTerminatingSignal(*signo)) return *signo;

@@ -3,6 +3,7 @@
 // fallback poll for filesystems that send no events).
 
 #include <chrono>
+#include <optional>
 
 #include "common/sys/dir_watcher.h"
 #include "common/sys/signal_channel.h"
@@ -16,15 +17,18 @@ class RealFileProbe : public FileProbe {
   LockState ProbeLock(const std::string& lock_path) override;
 };
 
+/// inotify is opened only when a wait has to block: tearing an instance down
+/// at exit costs the kernel 0.3-0.6 ms, which a step that never waits should
+/// not pay. (Closing it early, right after the command's spawn, was tried: it
+/// delays the command's start by up to ~10 ms at the 99th percentile.)
 class InotifyWaitEvents : public WaitEvents {
  public:
-  InotifyWaitEvents(DirWatcher& watcher, SignalChannel& signals,
-                    std::chrono::milliseconds poll_interval)
-      : watcher_(watcher), signals_(signals), poll_interval_(poll_interval) {}
+  InotifyWaitEvents(SignalChannel& signals, std::chrono::milliseconds poll_interval)
+      : signals_(signals), poll_interval_(poll_interval) {}
   int Next(const std::string& file) override;
 
  private:
-  DirWatcher& watcher_;
+  std::optional<DirWatcher> watcher_;
   SignalChannel& signals_;
   std::chrono::milliseconds poll_interval_;
 };
