@@ -190,6 +190,7 @@ Process Process::Spawn(const SpawnOptions& options, std::string* error) {
   posix_spawn_file_actions_addopen(&actions, 0, in.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (!options.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
 
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -539,7 +540,8 @@ Process EntrypointTest::StartArgv(const std::vector<std::string>& argv, const st
   // getting /dev/null is caught.
   const std::string stdin_path = dir_ / (name + ".stdin");
   WriteFile(stdin_path, "this is the entrypoint's stdin\n");
-  SpawnOptions options{argv, Env(extra_env), StdoutPath(name), StderrPath(name), stdin_path};
+  SpawnOptions options{argv, Env(extra_env), StdoutPath(name), StderrPath(name), stdin_path,
+                       dir_.path()};
   std::string error;
   Process p = Process::Spawn(options, &error);
   if (!p.valid()) ADD_FAILURE() << error;

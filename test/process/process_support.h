@@ -66,6 +66,9 @@ struct SpawnOptions {
   std::string stderr_path;
   /// File opened as stdin; empty: /dev/null.
   std::string stdin_path;
+  /// Working directory; empty: ours. Tests run in their temp dir so that
+  /// relative paths (e.g. no -step_metadata_dir) never litter the build tree.
+  std::string cwd;
 };
 
 /// A spawned process in a new session. The destructor SIGKILLs every process

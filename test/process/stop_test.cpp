@@ -185,7 +185,7 @@ TEST_F(Pid1Test, ReapsOrphansAndKeepsTheExitCode) {
   {
     std::string error;
     Process probe = Process::Spawn(
-        {{"unshare", "--pid", "--fork", "--mount-proc", "true"}, Env(), "", "", ""}, &error);
+        {{"unshare", "--pid", "--fork", "--mount-proc", "true"}, Env(), "", "", "", ""}, &error);
     const auto status = probe.valid() ? probe.WaitFor(kDeadline) : std::nullopt;
     if (!status || *status != ExitStatus::Exited(0)) {
       GTEST_SKIP() << "`unshare --pid --fork --mount-proc` is not permitted here ("

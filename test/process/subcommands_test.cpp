@@ -70,7 +70,8 @@ TEST_F(SubcommandProcessTest, DecodeScript) {
 TEST_F(SubcommandProcessTest, WrongArityIsNoSubcommand) {
   // `cp a` is not a subcommand: the entrypoint runs a step (here the command).
   RunOutcome r = Run({"-post_file", Step(0).post_file, "-termination_path", Step(0).termination,
-                      "-entrypoint", HelperBin(), "cp", "a", "--", "print", "ran"});
+                      "-step_metadata_dir", Step(0).metadata_dir, "-entrypoint", HelperBin(), "cp",
+                      "a", "--", "print", "ran"});
   EXPECT_EQ(r.status, ExitStatus::Exited(0)) << r.err;
   EXPECT_EQ(r.out, "ran\n");
 }
