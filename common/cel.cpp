@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -283,54 +284,39 @@ class CelParser {
     }
   }
 
+  // int64 or uint64 arithmetic; overflow and division by zero are errors.
+  template <class Int>
+  static CelValue IntegerArithmetic(char op, Int x, Int y) {
+    Int r = 0;
+    bool overflow = false;
+    switch (op) {
+      case '+':
+        overflow = __builtin_add_overflow(x, y, &r);
+        break;
+      case '-':
+        overflow = __builtin_sub_overflow(x, y, &r);
+        break;
+      case '*':
+        overflow = __builtin_mul_overflow(x, y, &r);
+        break;
+      default:
+        if (y == 0) return Err(op == '/' ? "division by zero" : "modulus by zero");
+        // INT64_MIN / -1 does not fit.
+        overflow = std::is_signed_v<Int> && x == std::numeric_limits<Int>::min() && y == Int(-1);
+        if (!overflow) r = op == '/' ? x / y : x % y;
+    }
+    if (overflow)
+      return Err(std::is_signed_v<Int> ? "integer overflow" : "unsigned integer overflow");
+    return {r};
+  }
+
   static CelValue Arithmetic(char op, const CelValue& a, const CelValue& b) {
     if (a.is<CelError>()) return a;
     if (b.is<CelError>()) return b;
     const std::string name(1, op);
     if (a.v.index() != b.v.index()) return NoOverload(name, a, b);
-    if (a.is<int64_t>()) {
-      int64_t x = a.as<int64_t>(), y = b.as<int64_t>(), r = 0;
-      bool overflow = false;
-      switch (op) {
-        case '+':
-          overflow = __builtin_add_overflow(x, y, &r);
-          break;
-        case '-':
-          overflow = __builtin_sub_overflow(x, y, &r);
-          break;
-        case '*':
-          overflow = __builtin_mul_overflow(x, y, &r);
-          break;
-        default:
-          if (y == 0) return Err(op == '/' ? "division by zero" : "modulus by zero");
-          if (x == std::numeric_limits<int64_t>::min() && y == -1)
-            overflow = true;
-          else
-            r = op == '/' ? x / y : x % y;
-      }
-      if (overflow) return Err("integer overflow");
-      return {r};
-    }
-    if (a.is<uint64_t>()) {
-      uint64_t x = a.as<uint64_t>(), y = b.as<uint64_t>(), r = 0;
-      bool overflow = false;
-      switch (op) {
-        case '+':
-          overflow = __builtin_add_overflow(x, y, &r);
-          break;
-        case '-':
-          overflow = __builtin_sub_overflow(x, y, &r);
-          break;
-        case '*':
-          overflow = __builtin_mul_overflow(x, y, &r);
-          break;
-        default:
-          if (y == 0) return Err(op == '/' ? "division by zero" : "modulus by zero");
-          r = op == '/' ? x / y : x % y;
-      }
-      if (overflow) return Err("unsigned integer overflow");
-      return {r};
-    }
+    if (a.is<int64_t>()) return IntegerArithmetic(op, a.as<int64_t>(), b.as<int64_t>());
+    if (a.is<uint64_t>()) return IntegerArithmetic(op, a.as<uint64_t>(), b.as<uint64_t>());
     if (a.is<double>() && op != '%') {
       double x = a.as<double>(), y = b.as<double>();
       return {op == '+' ? x + y : op == '-' ? x - y : op == '*' ? x * y : x / y};
