@@ -221,6 +221,25 @@ void BenchTee(const std::string& entrypoint, const std::string& self) {
       logged == bytes ? "" : "  LOG SIZE MISMATCH");
 }
 
+// `entrypoint cp` of the entrypoint itself (~2 MiB), as the `prepare` init
+// container does; and how long `nop` takes to run.
+void BenchCopyAndNop(const std::string& entrypoint, const std::string& nop, int runs) {
+  fs::path dir = fs::temp_directory_path() / ("podstep-bench-c-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::vector<double> copies, nops;
+  for (int i = 0; i < runs; ++i) {
+    copies.push_back(TimeRun({entrypoint, "cp", entrypoint, (dir / "entrypoint").string()}));
+    if (!nop.empty()) nops.push_back(TimeRun({nop}));
+  }
+  fs::remove_all(dir);
+  std::printf("entrypoint cp of a %.2f MiB binary (whole process), %d runs: median %.3f ms\n",
+              fs::file_size(entrypoint) / 1048576.0, runs, Summarize(copies).median_ms);
+  if (!nop.empty()) {
+    std::printf("nop run (start to exit), %d runs: median %.3f ms\n", runs,
+                Summarize(nops).median_ms);
+  }
+}
+
 void PrintSize(const std::string& binary) {
   struct stat st {};
   if (stat(binary.c_str(), &st) == 0) {
@@ -256,6 +275,7 @@ int main(int argc, char** argv) {
   BenchStartFloor(entrypoint, runs);
   BenchRss(entrypoint, stamp);
   BenchTee(entrypoint, self);
+  BenchCopyAndNop(entrypoint, argc >= 4 ? fs::absolute(argv[3]).string() : "", runs);
   PrintSize(entrypoint);
   for (int i = 3; i < argc; ++i) PrintSize(argv[i]);
   return 0;
