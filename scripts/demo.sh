@@ -74,3 +74,8 @@ for i in 0 1 2 3; do
   printf '%-8s %-5s %-10s %-9s %s\n' "${names[$i]}" "${codes[$i]}" "$post" "$exit_file" \
     "$(cat "$root/termination-$i")"
 done
+
+echo
+echo "== the same kind of Task through podsim (kubelet semantics, real pod namespaces)"
+cmake --build "$build" -j "$(nproc)" --target podsim >/dev/null
+"$build/bin/podsim" run --grace-period 2s examples/demo-task.yaml || true

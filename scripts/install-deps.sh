@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake g++ pkg-config
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev zlib1g-dev
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev libyaml-cpp-dev
   musl-tools util-linux procps
 )
 

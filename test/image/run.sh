@@ -1,182 +1,537 @@
 #!/usr/bin/env bash
-# End-to-end test of the real Dockerfile: builds the `entrypoint` and `nop`
-# images with buildah (no Docker engine, no registry here), runs them with
-# podman + runc, and checks what Tekton relies on. Everything it creates lives
-# in a temporary containers storage that is removed at exit; the host's
-# containers config and storage are never touched and nothing is pulled.
+# End-to-end test of the real Dockerfile: builds its `entrypoint` and `nop`
+# targets with buildah (no Docker engine and no registry needed), runs the
+# images with podman + runc, and checks what Tekton's controller relies on
+# (CONTRACT.md sections 1, 8 and 10).
 #
-# The builder's base image is a local debootstrap of Debian bookworm with the
-# toolchain preinstalled, so the build itself needs no network. Its rootfs
-# tarball is cached in $PODSTEP_IMAGE_CACHE (default
-# /var/cache/podstep-image-test), keyed by the package list: a second run on
-# the same machine skips debootstrap.
+#   sudo test/image/run.sh        # as root; no arguments
 #
-# Exit codes: 0 all checks passed, 1 a check failed, 77 skipped (printed
-# loudly as "SKIPPED: <reason>"; never a silent pass).
+# Exit status: 0 all checks passed (last line "image test: N passed, 0 failed");
+# 1 a build or a check failed (the last line names it); 77 this machine cannot
+# build or run images (a loud "SKIPPED: <reason>" line; ctest reports the test
+# as skipped). It never passes silently.
+#
+# What it touches on the host:
+# * installs buildah, podman, runc and debootstrap with apt-get when missing
+#   (runs apt-get update only then; with their Recommends, the set measured
+#   in CONTAINERS.md);
+# * the base rootfs cache (below);
+# * nothing else: it runs in a private mount namespace, and everything lives
+#   in a mktemp dir removed at exit: a private containers.conf (runc,
+#   cgroupfs, file events, no network, ulimits), storage.conf (graphroot,
+#   runroot), an empty registries.conf. Host paths the tools write to
+#   regardless of their config (/var/lib/containers/cache, /var/tmp, /run/runc)
+#   are covered by private bind mounts inside the namespace. Nothing is pulled
+#   (--pull=never) and containers run with --network none.
+#
+# The builder's base image is a debootstrap (minbase) of Debian bookworm from
+# the apt mirror this machine uses, with every package scripts/install-deps.sh
+# lists preinstalled, so the Dockerfile's install-deps step finds them all and
+# the build runs with --network none. Its rootfs tarball is CACHED in
+# $PODSTEP_IMAGE_CACHE (default /var/cache/podstep-image-test), keyed by the
+# package list, mirror and architecture: the first run on a machine spends
+# about a minute in debootstrap, later runs skip it. A new key replaces older
+# tarballs; delete the directory to reclaim the space (about 0.5 GB).
+#
+# Environment: PODSTEP_IMAGE_CACHE (cache dir), PODSTEP_DEBIAN_MIRROR (instead
+# of the detected mirror), PODSTEP_IMAGE_KEEP=1 (keep the temp dir's logs).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-repo=$PWD
+export LC_ALL=C
+export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+suite=bookworm
+cache_dir=${PODSTEP_IMAGE_CACHE:-/var/cache/podstep-image-test}
+base_image=localhost/podstep-test-base:$suite
+entrypoint_image=localhost/podstep-test-entrypoint:test
+nop_image=localhost/podstep-test-nop:test
 
+# --- reporting ------------------------------------------------------------
+start_time=${PODSTEP_IMAGE_START:-$EPOCHREALTIME}
+phase_names=()
+phase_seconds=()
+if [[ -n ${PODSTEP_IMAGE_TOOLS_SECONDS:-} ]]; then
+  phase_names=(tools)
+  phase_seconds=("$PODSTEP_IMAGE_TOOLS_SECONDS")
+fi
+phase_name=""
+phase_start=""
+seconds_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+end_phase() {
+  [[ -n $phase_name ]] || return 0
+  local took
+  took=$(seconds_since "$phase_start")
+  phase_names+=("$phase_name")
+  phase_seconds+=("$took")
+  echo "    ... $took s"
+  phase_name=""
+}
+phase() {
+  end_phase
+  phase_name=$1
+  phase_start=$EPOCHREALTIME
+  echo "image test: $1"
+}
+print_timings() {
+  end_phase
+  ((${#phase_names[@]})) || return 0
+  echo "image test: timings"
+  local i
+  for i in "${!phase_names[@]}"; do
+    printf '  %7s s  %s\n' "${phase_seconds[$i]}" "${phase_names[$i]}"
+  done
+  printf '  %7s s  total\n' "$(seconds_since "$start_time")"
+}
+
+outcome=""  # the last line printed at exit
 skip() {
-  echo "SKIPPED: image test: $*"
+  outcome="SKIPPED: image test: $*"
+  echo "$outcome"
   exit 77
 }
-phase_start=$SECONDS
-phase() {
-  echo "image test: $1 ($((SECONDS - phase_start)) s since start)"
+fail() {
+  outcome="image test: FAILED: $*"
+  echo "$outcome"
+  exit 1
 }
+show_log() {  # show_log FILE [LINES]: the end of a log, indented
+  echo "---- last lines of $1 ----"
+  tail -n "${2:-40}" "$1" | sed 's/^/  | /'
+  echo "----"
+}
+trap 'echo "image test: unexpected error at line $LINENO: $BASH_COMMAND" >&2' ERR
 
-tools=(buildah podman runc debootstrap)
-packages=(buildah podman runc debootstrap)
-missing=()
-for i in "${!tools[@]}"; do
-  command -v "${tools[$i]}" >/dev/null || missing+=("${packages[$i]}")
-done
-if ((${#missing[@]})); then
-  phase "installing ${missing[*]}"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } \
-    >/dev/null 2>&1 || skip "could not install ${missing[*]} with apt-get"
+# --- tools, then the rest in a private mount namespace ----------------------
+if [[ ${PODSTEP_IMAGE_IN_NS:-} != 1 ]]; then
+  [[ $(id -u) -eq 0 ]] || skip "needs root (debootstrap, containers storage, runc)"
+  phase "tools"
+  missing=()
+  for tool in buildah podman runc debootstrap; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
+  if ((${#missing[@]})); then
+    command -v apt-get >/dev/null || skip "${missing[*]} missing and no apt-get to install them"
+    echo "  installing ${missing[*]}"
+    apt_log=$(mktemp /tmp/podstep-image-apt.XXXXXX)
+    if ! { apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } \
+      >"$apt_log" 2>&1; then
+      show_log "$apt_log" 20
+      rm -f "$apt_log"
+      skip "could not install ${missing[*]} with apt-get"
+    fi
+    rm -f "$apt_log"
+  fi
+  for tool in buildah podman runc conmon debootstrap unshare mount flock tar cmp; do
+    command -v "$tool" >/dev/null || skip "$tool is not available"
+  done
+  unshare --mount --propagation private true 2>/dev/null ||
+    skip "cannot create a private mount namespace (unshare --mount --propagation private): in a chroot, or no CAP_SYS_ADMIN?"
+  end_phase
+  trap - ERR
+  export PODSTEP_IMAGE_IN_NS=1 PODSTEP_IMAGE_START=$start_time PODSTEP_IMAGE_TOOLS_SECONDS=${phase_seconds[0]}
+  exec unshare --mount --propagation private -- "$BASH" "${BASH_SOURCE[0]}" "$@"
 fi
-[[ $(id -u) -eq 0 ]] || skip "needs root (debootstrap, runc)"
 
+# --- private containers config and storage --------------------------------
 work=$(mktemp -d /tmp/podstep-image.XXXXXX)
+chmod 0755 "$work"
+storage_works=no
+passed=0
+shadowed=()      # host dirs covered by a private bind mount
+created_dirs=()  # mount points this run had to create (removed at exit)
+
+unmount_under() {  # lazily unmount everything mounted below $1, deepest first
+  awk -v dir="$1/" 'index($5, dir) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+    while read -r target; do umount -l "$target" 2>/dev/null || true; done
+}
 cleanup() {
-  buildah rm --all >/dev/null 2>&1 || true
-  podman rm --all --force >/dev/null 2>&1 || true
-  podman rmi --all --force >/dev/null 2>&1 || true
-  podman system reset --force >/dev/null 2>&1 || true
-  # Storage may hold overlay mounts; unmount before removing.
-  grep -o " $work[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
-  rm -rf "$work"
+  local rc=$? dir i
+  trap - ERR
+  set +e
+  phase "cleanup"
+  if [[ $storage_works == yes ]]; then
+    podman image unmount --all --force >/dev/null 2>&1
+    podman rm --all --force --time 0 >/dev/null 2>&1
+    buildah rm --all >/dev/null 2>&1
+    podman rmi --all --force >/dev/null 2>&1
+  fi
+  unmount_under "$work"
+  for dir in "${shadowed[@]}"; do umount -l "$dir"; done
+  for ((i = ${#created_dirs[@]} - 1; i >= 0; i--)); do rmdir "${created_dirs[$i]}"; done
+  if [[ ${PODSTEP_IMAGE_KEEP:-} == 1 ]]; then
+    rm -rf --one-file-system "$work/storage" "$work/run" "$work"/shadow_* "$work/rootfs"
+    echo "  kept $work (PODSTEP_IMAGE_KEEP=1)"
+  else
+    rm -rf --one-file-system "$work"
+  fi
+  print_timings
+  if ((rc == 0)); then
+    echo "image test: $passed passed, 0 failed"
+  elif [[ -n $outcome ]]; then
+    echo "$outcome"
+  else
+    echo "image test: FAILED (exit $rc)"
+  fi
+  exit "$rc"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+shadow() {  # shadow DIR [MODE]: a private, empty DIR for this namespace
+  local dir=$1 source=$work/shadow${1//\//_}
+  mkdir -p "$source"
+  chmod "${2:-0700}" "$source"
+  if [[ ! -d $dir ]]; then
+    mkdir "$dir"
+    created_dirs+=("$dir")
+  fi
+  mount --bind "$source" "$dir"
+  shadowed+=("$dir")
+}
+shadow /var/lib/containers  # the blob-info cache, whatever the storage config
+shadow /var/tmp 1777        # buildah's temporary files
+shadow /run/runc            # runc's state root (podman and buildah pass no --root)
 
 export CONTAINERS_CONF=$work/containers.conf
 export CONTAINERS_STORAGE_CONF=$work/storage.conf
 export CONTAINERS_REGISTRIES_CONF=$work/registries.conf
+export TMPDIR=$work/tmp
 export XDG_RUNTIME_DIR=$work/xdg
-mkdir -p "$work/storage" "$work/run" "$work/xdg"
+unset CONTAINER_HOST CONTAINER_CONNECTION DOCKER_HOST BUILDAH_ISOLATION BUILDAH_LAYERS \
+  PODSTEP_IMAGE_IN_NS PODSTEP_IMAGE_START PODSTEP_IMAGE_TOOLS_SECONDS
+mkdir -p "$work/storage" "$work/run" "$work/tmp" "$work/xdg" "$work/networks" "$work/libpod-tmp"
 cat >"$CONTAINERS_CONF" <<EOF
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
 netns = "none"
+log_driver = "k8s-file"
+
 [engine]
 runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 events_logfile_path = "$work/events.log"
+tmp_dir = "$work/libpod-tmp"
+image_copy_tmp_dir = "$work/tmp"
+
+[network]
+network_config_dir = "$work/networks"
 EOF
 driver=overlay
-grep -qw overlay /proc/filesystems || driver=vfs
+if ! grep -qw overlay /proc/filesystems; then
+  modprobe overlay 2>/dev/null || true
+  grep -qw overlay /proc/filesystems || driver=vfs
+fi
+[[ $driver == overlay ]] || echo "  overlayfs is not available: using the (slower) vfs storage driver"
 cat >"$CONTAINERS_STORAGE_CONF" <<EOF
 [storage]
 driver = "$driver"
 graphroot = "$work/storage"
 runroot = "$work/run"
 EOF
-: >"$CONTAINERS_REGISTRIES_CONF"
+printf 'unqualified-search-registries = []\n' >"$CONTAINERS_REGISTRIES_CONF"
 
-# --- base image ---------------------------------------------------------
-base_packages=build-essential,cmake,g++,pkg-config,libcli11-dev,nlohmann-json3-dev,libspdlog-dev,libfmt-dev,zlib1g-dev,libgtest-dev,libgmock-dev,musl-tools,util-linux,procps
-mirror=$(grep -rhoE 'https?://[^ ]*debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
-  grep -v security | head -n1 | tr -d ' ' || true)
+# --- the base image: a cached debootstrap with the toolchain ---------------
+# The packages scripts/install-deps.sh installs, read from its `packages=(…)`.
+mapfile -t packages < <(
+  sed -n '/^packages=(/,/)/p' "$repo/scripts/install-deps.sh" |
+    sed -e 's/^packages=(//' -e 's/).*//' -e 's/#.*//' | tr -s ' \t' '\n\n' | sed '/^$/d' | sort -u
+)
+((${#packages[@]} >= 3)) || fail "could not read the package list of scripts/install-deps.sh"
+
+# The Debian mirror apt uses here (deb822 .sources or one-line .list files):
+# an entry for the suite itself, else any Debian main-suite entry.
+detect_mirror() {
+  local files=() f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [[ -f $f ]] && files+=("$f")
+  done
+  ((${#files[@]})) || return 0
+  awk -v suite="$suite" '
+    function consider(uri, suites,   n, s, i) {
+      n = split(suites, s, " ")
+      for (i = 1; i <= n; i++) {
+        if (s[i] == suite && exact == "") exact = uri
+        if (s[i] !~ /-/ && any == "") any = uri
+      }
+    }
+    function flush() {
+      if (types ~ /(^| )deb( |$)/ && enabled != "no" && uris != "") { split(uris, u, " "); consider(u[1], suites) }
+      types = ""; uris = ""; suites = ""; enabled = ""
+    }
+    FNR == 1 { flush() }
+    FILENAME ~ /\.sources$/ {
+      if ($0 ~ /^[ \t]*$/) { flush(); next }
+      if ($0 ~ /^#/) next
+      key = tolower($1); sub(/:$/, "", key); $1 = ""; sub(/^ +/, "")
+      if (key == "types") types = $0; else if (key == "uris") uris = $0
+      else if (key == "suites") suites = $0; else if (key == "enabled") enabled = tolower($0)
+      next
+    }
+    $1 == "deb" {
+      i = 2
+      if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+      consider($i, $(i + 1))
+    }
+    END { flush(); if (exact != "") print exact; else if (any != "") print any }
+  ' "${files[@]}"
+}
+mirror=${PODSTEP_DEBIAN_MIRROR:-$(detect_mirror)}
 mirror=${mirror:-http://deb.debian.org/debian}
-cache=${PODSTEP_IMAGE_CACHE:-/var/cache/podstep-image-test}
-key=$(printf '%s %s' "$base_packages" "$mirror" | sha256sum | cut -c1-16)
-tarball=$cache/bookworm-build-$key.tar
-if [[ ! -s $tarball ]]; then
-  phase "debootstrap bookworm from $mirror (cached afterwards in $cache)"
-  mkdir -p "$cache"
-  debootstrap --variant=minbase --include="$base_packages" bookworm "$work/rootfs" "$mirror" \
-    >"$work/debootstrap.log" 2>&1 || {
-    tail -n 20 "$work/debootstrap.log"
-    skip "debootstrap of bookworm from $mirror failed"
-  }
-  rm -rf "$work/rootfs/var/cache/apt/archives"/*.deb "$work/rootfs/var/lib/apt/lists"/*
-  tar -C "$work/rootfs" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
-  rm -rf "$work/rootfs"
+arch=$(dpkg --print-architecture 2>/dev/null || echo amd64)
+recipe=2  # bump when the rootfs recipe below changes
+key=$(printf '%s\n' "recipe=$recipe" "$suite" "$arch" "$mirror" "${packages[@]}" | sha256sum | cut -c1-16)
+tarball=$cache_dir/$suite-$arch-build-$key.tar
+
+phase "base rootfs"
+mkdir -p "$cache_dir"
+exec 9>"$cache_dir/.lock"
+flock -w 900 9 || fail "timed out waiting for another run's debootstrap ($cache_dir/.lock)"
+if [[ -s $tarball ]]; then
+  echo "  cached: $tarball"
+else
+  echo "  debootstrap --variant=minbase $suite from $mirror with ${packages[*]}"
+  rootfs=$work/rootfs
+  if ! debootstrap --variant=minbase --arch="$arch" --include="$(IFS=,; echo "${packages[*]}")" \
+    "$suite" "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1; then
+    show_log "$work/debootstrap.log" 20
+    unmount_under "$rootfs"
+    if grep -q "Couldn't find these debs" "$work/debootstrap.log"; then
+      fail "debootstrap: packages from scripts/install-deps.sh are not in $suite at $mirror"
+    fi
+    skip "debootstrap of $suite from $mirror failed (is the mirror reachable?)"
+  fi
+  unmount_under "$rootfs"
+  rm -rf --one-file-system "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* \
+    "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* \
+    "$rootfs"/var/log/* "$rootfs"/tmp/* 2>/dev/null || true
+  tar --numeric-owner -C "$rootfs" -cf "$tarball.tmp.$$" .
+  rm -f "$cache_dir"/*-build-*.tar  # older keys
+  mv "$tarball.tmp.$$" "$tarball"
+  rm -rf --one-file-system "$rootfs"
+  echo "  cached $(du -h "$tarball" | cut -f1) in $tarball"
 fi
-phase "importing the base image"
-podman import --change 'CMD ["/bin/bash"]' "$tarball" localhost/podstep-build-base:test >/dev/null 2>&1 ||
-  skip "podman import failed: containers storage ($driver) does not work here"
+flock -u 9
+exec 9>&-
 
-# --- build --------------------------------------------------------------
-for target in entrypoint nop; do
-  phase "building target $target from the Dockerfile"
-  buildah build --pull=never --layers --force-rm --isolation oci --network none \
-    --build-arg BASE_IMAGE=localhost/podstep-build-base:test --target "$target" \
-    -t "localhost/podstep-$target:test" "$repo" >"$work/build-$target.log" 2>&1 || {
-    tail -n 30 "$work/build-$target.log"
-    echo "image test: FAILED: buildah build --target $target"
-    exit 1
-  }
-done
+phase "import the base image as $base_image"
+if ! podman import --change 'CMD ["/bin/bash"]' "$tarball" "$base_image" >"$work/import.log" 2>&1; then
+  show_log "$work/import.log" 20
+  skip "podman import into a private $driver storage failed: containers storage does not work here"
+fi
+storage_works=yes
+if ! podman run --pull=never --rm --network none --runtime runc "$base_image" /bin/true >"$work/probe.log" 2>&1; then
+  show_log "$work/probe.log" 20
+  skip "podman + runc cannot run a container on this machine"
+fi
 
-# --- checks -------------------------------------------------------------
+# --- build the two targets of the real Dockerfile --------------------------
+build() {  # build TARGET IMAGE
+  phase "buildah build --target $1"
+  if ! buildah build --pull=never --layers --force-rm --isolation oci --network none \
+    --build-arg BASE_IMAGE="$base_image" --target "$1" -t "$2" -f "$repo/Dockerfile" "$repo" \
+    >"$work/build-$1.log" 2>&1; then
+    show_log "$work/build-$1.log" 40
+    fail "buildah build --target $1 of $repo/Dockerfile"
+  fi
+}
+build entrypoint "$entrypoint_image"
+build nop "$nop_image"
+
+# --- checks ---------------------------------------------------------------
+phase "checks"
 passed=0
-failed=0
-check() {  # check NAME COMMAND...
-  local name=$1
+failed_checks=()
+why() { printf '%s\n' "$@" | sed 's/^/    /' >&2; }
+check() {  # check NAME FUNCTION
+  local name=$1 started=$EPOCHREALTIME
   shift
   if "$@"; then
     passed=$((passed + 1))
-    echo "  ok: $name"
+    echo "  ok   $name ($(seconds_since "$started") s)"
   else
-    failed=$((failed + 1))
-    echo "  FAILED: $name"
+    failed_checks+=("$name")
+    echo "  FAIL $name"
   fi
 }
-run() {  # run IMAGE ARGS... (podman run with runc, no network)
-  podman run --rm --network none --runtime runc "$@"
-}
-files_in() {  # the regular files and links of an image, one per line
-  local container mount
-  container=$(buildah from --pull=never "$1")
-  mount=$(buildah mount "$container")
-  (cd "$mount" && find . -mindepth 1 \( -type f -o -type l \) | sort)
-  buildah umount "$container" >/dev/null
-  buildah rm "$container" >/dev/null
+run() {  # podman run, no network, runc; the ulimits come from containers.conf
+  podman run --pull=never --rm --network none --runtime runc "$@"
 }
 
-phase "running the images"
-nop_exits_zero() {
-  local out
-  out=$(run localhost/podstep-nop:test 2>&1) && [[ $out == *"Exiting..."* ]]
+nop_root=$(podman image mount "$nop_image")
+entrypoint_root=$(podman image mount "$entrypoint_image")
+
+only_file() {  # only_file ROOT PATH: ROOT holds PATH (a regular file) and its parent dirs, nothing else
+  local listing expected
+  listing=$(cd "$1" && find . -mindepth 1 -printf '%y %P\n' | sort)
+  expected=$(printf 'd %s\nf %s' "${2%/*}" "$2")
+  [[ $listing == "$expected" ]] && return 0
+  why "expected exactly:" "$(sed 's/^/  /' <<<"$expected")"
+  why "found:" "$(sed 's/^/  /' <<<"$listing" | head -n 20)"
+  return 1
 }
+nop_image_holds_only_nop() { only_file "$nop_root" ko-app/nop; }
+entrypoint_image_holds_only_entrypoint() { only_file "$entrypoint_root" ko-app/entrypoint; }
+
+image_configs() {
+  local image name user entry ok=0
+  for image in "$entrypoint_image" "$nop_image"; do
+    name=${image##*podstep-test-}
+    name=${name%%:*}
+    user=$(podman image inspect --format '{{.Config.User}}' "$image")
+    entry=$(podman image inspect --format '{{json .Config.Entrypoint}}' "$image")
+    [[ $user == 65532 || $user == 65532:65532 ]] || { why "$name: User is '$user', want 65532"; ok=1; }
+    [[ $entry == "[\"/ko-app/$name\"]" ]] || { why "$name: Entrypoint is $entry, want [\"/ko-app/$name\"]"; ok=1; }
+  done
+  return $ok
+}
+
+nop_exits_0() {
+  local out rc=0
+  out=$(run "$nop_image" 2>&1) || rc=$?
+  ((rc == 0)) && [[ $out == *"Exiting..."* ]] && return 0
+  why "exit $rc, output: $out"
+  return 1
+}
+
+nop_ignores_args() {
+  local out rc=0
+  out=$(run "$nop_image" some args here 2>&1) || rc=$?
+  ((rc == 0)) && [[ $out == *"Exiting..."* ]] && return 0
+  why "exit $rc, output: $out"
+  return 1
+}
+
 sidecar_command_fails_in_nop() {
-  ! run --entrypoint sh localhost/podstep-nop:test -c 'echo should not run' >/dev/null 2>&1
+  local out rc=0 shell
+  for shell in sh /bin/sh; do
+    rc=0
+    out=$(run --entrypoint "$shell" "$nop_image" -c 'echo sidecar-still-running' 2>&1) || rc=$?
+    if ((rc == 0)) || [[ $out == *sidecar-still-running* ]]; then
+      why "command '$shell -c …' ran in the nop image (exit $rc): $out"
+      return 1
+    fi
+  done
+  echo "    (exit $rc: ${out##*: })"
 }
-nop_holds_only_nop() {
-  [[ $(files_in localhost/podstep-nop:test) == "./ko-app/nop" ]]
-}
-entrypoint_holds_only_entrypoint() {
-  [[ $(files_in localhost/podstep-entrypoint:test) == "./ko-app/entrypoint" ]]
-}
-default_user_is_nonroot() {
-  [[ $(podman image inspect --format '{{.Config.User}}' localhost/podstep-entrypoint:test) == 65532* &&
-    $(podman image inspect --format '{{.Config.User}}' localhost/podstep-nop:test) == 65532* ]]
-}
-entrypoint_version() {
-  run localhost/podstep-entrypoint:test --version | grep -q podstep
-}
-init_copies_itself() {
-  local tekton=$work/tekton
-  mkdir -p "$tekton/bin"
-  run --user 0 -v "$tekton:/tekton" localhost/podstep-entrypoint:test \
-    init /ko-app/entrypoint /tekton/bin/entrypoint step-a step-b >/dev/null 2>&1 &&
-    [[ -x $tekton/bin/entrypoint ]] &&
-    [[ $(readlink "$tekton/steps/step-a") == /tekton/run/0/status ]] &&
-    [[ $(readlink "$tekton/steps/1") == /tekton/run/1/status ]] &&
-    "$tekton/bin/entrypoint" --version >/dev/null
-}
-check "nop exits 0 and logs Exiting..." nop_exits_zero
-check "a sidecar's shell command fails to start in the nop image" sidecar_command_fails_in_nop
-check "the nop image holds only /ko-app/nop" nop_holds_only_nop
-check "the entrypoint image holds only /ko-app/entrypoint" entrypoint_holds_only_entrypoint
-check "both images run as uid 65532 by default" default_user_is_nonroot
-check "entrypoint --version runs in its image" entrypoint_version
-check "entrypoint init copies itself into a mounted /tekton and links the steps" init_copies_itself
 
-phase "done"
-echo "image test: $passed passed, $failed failed"
-((failed == 0))
+nop_waits_until_sigterm() {
+  local name=podstep-test-nop-wait out rc i
+  podman run --pull=never -d --name "$name" --network none --runtime runc "$nop_image" tekton_run_indefinitely >/dev/null || {
+    why "could not start it"
+    return 1
+  }
+  for ((i = 0; i < 100; i++)); do
+    out=$(podman logs "$name" 2>&1)
+    [[ $out == *"Waiting indefinitely"* ]] && break
+    sleep 0.1
+  done
+  if [[ $out != *"Waiting indefinitely"* ]]; then
+    why "no 'Waiting indefinitely...' after 10 s: $out"
+    podman rm --force --time 0 "$name" >/dev/null 2>&1
+    return 1
+  fi
+  if [[ $(podman inspect --format '{{.State.Running}}' "$name") != true ]]; then
+    why "it did not keep running: $(podman logs "$name" 2>&1)"
+    podman rm --force --time 0 "$name" >/dev/null 2>&1
+    return 1
+  fi
+  podman stop --time 5 "$name" >/dev/null 2>&1
+  rc=$(podman inspect --format '{{.State.ExitCode}}' "$name")
+  out=$(podman logs "$name" 2>&1)
+  podman rm --force --time 0 "$name" >/dev/null 2>&1
+  [[ $rc == 0 ]] && return 0
+  why "exit $rc after SIGTERM (137 = it ignored SIGTERM and was killed): $out"
+  return 1
+}
+
+entrypoint_version() {
+  local out rc=0
+  out=$(run --entrypoint /ko-app/entrypoint "$entrypoint_image" --version 2>&1) || rc=$?
+  ((rc == 0)) && [[ -n $out ]] && { echo "    ($out)"; return 0; }
+  why "exit $rc, output: $out"
+  return 1
+}
+
+runs_as_65532_by_default() {
+  # `entrypoint cp` as the image's default user into a world-writable dir:
+  # the new file belongs to the user it ran as.
+  local dir=$work/as-default-user out rc=0 owner
+  mkdir -p "$dir"
+  chmod 0777 "$dir"
+  out=$(run -v "$dir:/tekton/x" "$entrypoint_image" cp /ko-app/entrypoint /tekton/x/copy 2>&1) || rc=$?
+  ((rc == 0)) || { why "entrypoint cp as the default user: exit $rc: $out"; return 1; }
+  owner=$(stat -c %u:%g "$dir/copy" 2>/dev/null) || { why "no copy made: $out"; return 1; }
+  [[ $owner == 65532:65532 ]] || { why "the file it created belongs to $owner"; return 1; }
+}
+
+tekton=$work/tekton
+init_copies_itself_and_links_steps() {
+  local out rc=0 mode n link ok=0
+  mkdir -p "$tekton/bin"
+  chmod 0755 "$tekton"
+  out=$(run --user 0 -v "$tekton:/tekton" "$entrypoint_image" \
+    init /ko-app/entrypoint /tekton/bin/entrypoint step-a step-b 2>&1) || rc=$?
+  ((rc == 0)) || { why "init exited $rc: $out"; return 1; }
+  [[ -f $tekton/bin/entrypoint ]] || { why "no /tekton/bin/entrypoint: $out"; return 1; }
+  mode=$(stat -c %a "$tekton/bin/entrypoint")
+  [[ $mode == 311 ]] || { why "/tekton/bin/entrypoint has mode $mode, want 311"; ok=1; }
+  cmp -s "$tekton/bin/entrypoint" "$entrypoint_root/ko-app/entrypoint" ||
+    { why "/tekton/bin/entrypoint differs from the image's /ko-app/entrypoint"; ok=1; }
+  for n in step-a:0 step-b:1 0:0 1:1; do
+    link=$(readlink "$tekton/steps/${n%:*}" 2>/dev/null) || link="(missing)"
+    [[ $link == "/tekton/run/${n#*:}/status" ]] ||
+      { why "/tekton/steps/${n%:*} -> $link, want /tekton/run/${n#*:}/status"; ok=1; }
+  done
+  return $ok
+}
+
+init_again_after_a_restart() {
+  local out rc=0
+  [[ -L $tekton/steps/step-a ]] || { why "needs the previous check's /tekton"; return 1; }
+  out=$(run --user 0 -v "$tekton:/tekton" "$entrypoint_image" \
+    init /ko-app/entrypoint /tekton/bin/entrypoint step-a step-b 2>&1) || rc=$?
+  ((rc == 0)) || { why "second init exited $rc: $out"; return 1; }
+  cmp -s "$tekton/bin/entrypoint" "$entrypoint_root/ko-app/entrypoint" ||
+    { why "/tekton/bin/entrypoint changed"; return 1; }
+}
+
+copied_entrypoint_runs_a_step_in_another_image() {
+  # What a step container does: another image (here the base), another user,
+  # /tekton/bin/entrypoint from the shared volume wrapping the step's command.
+  local out rc=0
+  [[ -f $tekton/bin/entrypoint ]] || { why "needs the init check's /tekton/bin/entrypoint"; return 1; }
+  mkdir -p "$tekton/run/0"
+  : >"$tekton/termination"
+  chmod 0777 "$tekton/run" "$tekton/run/0"
+  chmod 0666 "$tekton/termination"
+  out=$(run --user 65532:65532 -v "$tekton:/tekton" --entrypoint /tekton/bin/entrypoint "$base_image" \
+    -post_file /tekton/run/0/out -termination_path /tekton/termination \
+    -step_metadata_dir /tekton/run/0/status -entrypoint sh -- -c 'echo step-output-$((6 * 7))' 2>&1) || rc=$?
+  ((rc == 0)) || { why "exit $rc: $out"; return 1; }
+  [[ $out == *step-output-42* ]] || { why "the step's output is missing: $out"; return 1; }
+  [[ -e $tekton/run/0/out ]] || { why "no /tekton/run/0/out"; return 1; }
+  grep -q StartedAt "$tekton/termination" ||
+    { why "termination message without StartedAt: $(head -c 300 "$tekton/termination")"; return 1; }
+}
+
+check "nop image holds only /ko-app/nop" nop_image_holds_only_nop
+check "entrypoint image holds only /ko-app/entrypoint" entrypoint_image_holds_only_entrypoint
+check "image config: user 65532, entrypoint /ko-app/<binary>" image_configs
+check "nop with no args exits 0 and logs Exiting..." nop_exits_0
+check "nop with args exits 0" nop_ignores_args
+check "a sidecar's shell command fails to start in the nop image" sidecar_command_fails_in_nop
+check "nop tekton_run_indefinitely waits, exits 0 on SIGTERM" nop_waits_until_sigterm
+check "/ko-app/entrypoint --version" entrypoint_version
+check "the entrypoint image runs as uid 65532 by default" runs_as_65532_by_default
+check "entrypoint init copies itself to /tekton/bin (0311, same bytes) and links /tekton/steps" \
+  init_copies_itself_and_links_steps
+check "entrypoint init again (container restart) succeeds" init_again_after_a_restart
+check "the copied /tekton/bin/entrypoint runs a step in another image as uid 65532" \
+  copied_entrypoint_runs_a_step_in_another_image
+
+if ((${#failed_checks[@]})); then
+  outcome="image test: $passed passed, ${#failed_checks[@]} failed: $(IFS=';'; echo "${failed_checks[*]}")"
+  exit 1
+fi

@@ -1,0 +1,360 @@
+#include "common/podsim/pod_spec.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+#include <string_view>
+
+namespace podstep::podsim {
+namespace {
+
+using nlohmann::json;
+
+// Pod spec fields a `kubectl get pod -o json` carries that change nothing
+// here. (Ignored container fields: image, imagePullPolicy, resources,
+// terminationMessagePolicy File, securityContext, stdin, tty.)
+constexpr std::array<std::string_view, 12> kIgnoredPodSpecFields = {
+    "serviceAccountName", "serviceAccount",  "nodeName",         "schedulerName",
+    "tolerations",        "priority",        "dnsPolicy",        "enableServiceLinks",
+    "preemptionPolicy",   "securityContext", "imagePullSecrets", "automountServiceAccountToken"};
+
+template <size_t N>
+bool Contains(const std::array<std::string_view, N>& list, std::string_view key) {
+  return std::find(list.begin(), list.end(), key) != list.end();
+}
+
+std::string Index(const std::string& path, size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
+Status CheckKeys(const json& object, const std::string& path, std::set<std::string_view> known) {
+  for (const auto& [key, value] : object.items()) {
+    if (!known.contains(key)) return Fail("unsupported field " + path + "." + key);
+  }
+  return {};
+}
+
+Result<std::string> GetString(const json& object, const char* key, const std::string& path,
+                              bool required) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) {
+    if (required) return Fail(path + "." + key + ": required");
+    return std::string();
+  }
+  if (!it->is_string()) return Fail(path + "." + key + ": must be a string");
+  return it->get<std::string>();
+}
+
+Result<std::vector<std::string>> GetStrings(const json& object, const char* key,
+                                            const std::string& path) {
+  std::vector<std::string> out;
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return out;
+  if (!it->is_array()) return Fail(path + "." + key + ": must be a list of strings");
+  for (size_t i = 0; i < it->size(); ++i) {
+    if (!(*it)[i].is_string()) return Fail(Index(path + "." + key, i) + ": must be a string");
+    out.push_back((*it)[i].get<std::string>());
+  }
+  return out;
+}
+
+Result<std::map<std::string, std::string>> GetStringMap(const json& object, const char* key,
+                                                        const std::string& path) {
+  std::map<std::string, std::string> out;
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return out;
+  if (!it->is_object()) return Fail(path + "." + key + ": must be a map of strings");
+  for (const auto& [k, v] : it->items()) {
+    if (!v.is_string()) return Fail(path + "." + key + "." + k + ": must be a string");
+    out[k] = v.get<std::string>();
+  }
+  return out;
+}
+
+const json& ArrayOrEmpty(const json& object, const char* key) {
+  static const json kEmpty = json::array();
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_array()) return kEmpty;
+  return *it;
+}
+
+Result<std::string> FieldRefPath(const json& value_from, const std::string& path) {
+  if (!value_from.is_object()) return Fail(path + ": must be an object");
+  if (auto ok = CheckKeys(value_from, path, {"fieldRef"}); !ok) return Fail(ok.error());
+  const json& ref = value_from["fieldRef"];
+  if (!ref.is_object()) return Fail(path + ".fieldRef: must be an object");
+  if (auto ok = CheckKeys(ref, path + ".fieldRef", {"fieldPath", "apiVersion"}); !ok) {
+    return Fail(ok.error());
+  }
+  return GetString(ref, "fieldPath", path + ".fieldRef", true);
+}
+
+Result<Container> ParseContainer(const json& object, const std::string& path) {
+  if (!object.is_object()) return Fail(path + ": must be an object");
+  if (auto ok = CheckKeys(object, path,
+                          {"name", "command", "args", "env", "workingDir", "volumeMounts",
+                           "terminationMessagePath", "image", "imagePullPolicy", "resources",
+                           "terminationMessagePolicy", "securityContext", "stdin", "tty"});
+      !ok) {
+    return Fail(ok.error());
+  }
+  Container c;
+  auto name = GetString(object, "name", path, true);
+  if (!name) return Fail(name.error());
+  c.name = *name;
+  auto command = GetStrings(object, "command", path);
+  if (!command) return Fail(command.error());
+  c.command = *command;
+  auto args = GetStrings(object, "args", path);
+  if (!args) return Fail(args.error());
+  c.args = *args;
+  auto dir = GetString(object, "workingDir", path, false);
+  if (!dir) return Fail(dir.error());
+  c.working_dir = *dir;
+  auto tpath = GetString(object, "terminationMessagePath", path, false);
+  if (!tpath) return Fail(tpath.error());
+  if (!tpath->empty()) c.termination_message_path = *tpath;
+  if (auto policy = object.find("terminationMessagePolicy");
+      policy != object.end() && *policy != "File") {
+    return Fail("unsupported value " + path + ".terminationMessagePolicy: only File is supported");
+  }
+  const json& env = ArrayOrEmpty(object, "env");
+  for (size_t i = 0; i < env.size(); ++i) {
+    const std::string epath = Index(path + ".env", i);
+    if (!env[i].is_object()) return Fail(epath + ": must be an object");
+    if (auto ok = CheckKeys(env[i], epath, {"name", "value", "valueFrom"}); !ok) {
+      return Fail(ok.error());
+    }
+    EnvVar var;
+    auto ename = GetString(env[i], "name", epath, true);
+    if (!ename) return Fail(ename.error());
+    var.name = *ename;
+    auto value = GetString(env[i], "value", epath, false);
+    if (!value) return Fail(value.error());
+    var.value = *value;
+    if (env[i].contains("valueFrom")) {
+      auto field = FieldRefPath(env[i]["valueFrom"], epath + ".valueFrom");
+      if (!field) return Fail(field.error());
+      var.field_path = *field;
+    }
+    c.env.push_back(std::move(var));
+  }
+  const json& mounts = ArrayOrEmpty(object, "volumeMounts");
+  for (size_t i = 0; i < mounts.size(); ++i) {
+    const std::string mpath = Index(path + ".volumeMounts", i);
+    if (!mounts[i].is_object()) return Fail(mpath + ": must be an object");
+    if (auto ok = CheckKeys(mounts[i], mpath, {"name", "mountPath", "readOnly"}); !ok) {
+      return Fail(ok.error());
+    }
+    VolumeMount mount;
+    auto mname = GetString(mounts[i], "name", mpath, true);
+    if (!mname) return Fail(mname.error());
+    auto mount_path = GetString(mounts[i], "mountPath", mpath, true);
+    if (!mount_path) return Fail(mount_path.error());
+    if (mount_path->empty() || (*mount_path)[0] != '/') {
+      return Fail(mpath + ".mountPath: must be an absolute path");
+    }
+    mount.name = *mname;
+    mount.mount_path = *mount_path;
+    mount.read_only = mounts[i].value("readOnly", false);
+    c.volume_mounts.push_back(std::move(mount));
+  }
+  return c;
+}
+
+Result<Volume> ParseVolume(const json& object, const std::string& path) {
+  if (!object.is_object()) return Fail(path + ": must be an object");
+  Volume v;
+  auto name = GetString(object, "name", path, true);
+  if (!name) return Fail(name.error());
+  v.name = *name;
+  for (const auto& [key, value] : object.items()) {
+    if (key == "name") continue;
+    if (key == "emptyDir") {
+      v.kind = Volume::kEmptyDir;
+    } else if (key == "downwardAPI") {
+      v.kind = Volume::kDownwardApi;
+      const std::string dpath = path + ".downwardAPI";
+      if (auto ok = CheckKeys(value, dpath, {"items", "defaultMode"}); !ok) return Fail(ok.error());
+      const json& items = ArrayOrEmpty(value, "items");
+      for (size_t i = 0; i < items.size(); ++i) {
+        const std::string ipath = Index(dpath + ".items", i);
+        if (!items[i].is_object()) return Fail(ipath + ": must be an object");
+        if (auto ok = CheckKeys(items[i], ipath, {"path", "fieldRef", "mode"}); !ok) {
+          return Fail(ok.error());
+        }
+        auto item_path = GetString(items[i], "path", ipath, true);
+        if (!item_path) return Fail(item_path.error());
+        if (item_path->empty() || item_path->find('/') != std::string::npos ||
+            item_path->starts_with("..")) {
+          return Fail(ipath + ".path: must be a plain file name");
+        }
+        auto field = FieldRefPath(json{{"fieldRef", items[i].value("fieldRef", json())}}, ipath);
+        if (!field) return Fail(field.error());
+        v.items.push_back({*item_path, *field});
+      }
+    } else {
+      return Fail("unsupported field " + path + "." + key + " (volumes: emptyDir, downwardAPI)");
+    }
+  }
+  return v;
+}
+
+}  // namespace
+
+bool IsStepContainer(const std::string& name) { return name.starts_with("step-"); }
+
+Result<PodSpec> ParsePod(const json& pod) {
+  if (!pod.is_object()) return Fail("pod: must be an object");
+  if (pod.value("kind", "Pod") != "Pod") {
+    return Fail("kind " + pod.value("kind", "") + ": podsim runs a Pod, Task or TaskRun");
+  }
+  PodSpec spec;
+  const json metadata = pod.value("metadata", json::object());
+  auto name = GetString(metadata, "name", "metadata", true);
+  if (!name) return Fail(name.error());
+  spec.name = *name;
+  auto ns = GetString(metadata, "namespace", "metadata", false);
+  if (!ns) return Fail(ns.error());
+  if (!ns->empty()) spec.namespace_name = *ns;
+  auto uid = GetString(metadata, "uid", "metadata", false);
+  if (!uid) return Fail(uid.error());
+  spec.uid = *uid;
+  auto labels = GetStringMap(metadata, "labels", "metadata");
+  if (!labels) return Fail(labels.error());
+  spec.labels = *labels;
+  auto annotations = GetStringMap(metadata, "annotations", "metadata");
+  if (!annotations) return Fail(annotations.error());
+  spec.annotations = *annotations;
+
+  if (!pod.contains("spec") || !pod["spec"].is_object()) return Fail("spec: required");
+  const json& s = pod["spec"];
+  for (const auto& [key, value] : s.items()) {
+    static const std::set<std::string_view> kKnown = {"containers",
+                                                      "initContainers",
+                                                      "volumes",
+                                                      "restartPolicy",
+                                                      "terminationGracePeriodSeconds",
+                                                      "activeDeadlineSeconds"};
+    if (!kKnown.contains(key) && !Contains(kIgnoredPodSpecFields, key)) {
+      return Fail("unsupported field spec." + key);
+    }
+  }
+  if (s.value("restartPolicy", "Never") != "Never") {
+    return Fail("unsupported value spec.restartPolicy: only Never is supported");
+  }
+  if (auto grace = s.find("terminationGracePeriodSeconds"); grace != s.end()) {
+    if (!grace->is_number_integer() || *grace < 0) {
+      return Fail("spec.terminationGracePeriodSeconds: must be a non-negative integer");
+    }
+    spec.termination_grace_seconds = grace->get<int>();
+  }
+  if (auto deadline = s.find("activeDeadlineSeconds"); deadline != s.end()) {
+    if (!deadline->is_number_integer() || *deadline <= 0) {
+      return Fail("spec.activeDeadlineSeconds: must be a positive integer");
+    }
+    spec.active_deadline_seconds = deadline->get<int>();
+  }
+  std::set<std::string> names;
+  for (const char* list : {"initContainers", "containers"}) {
+    const json& containers = ArrayOrEmpty(s, list);
+    for (size_t i = 0; i < containers.size(); ++i) {
+      auto c = ParseContainer(containers[i], Index(std::string("spec.") + list, i));
+      if (!c) return Fail(c.error());
+      if (!names.insert(c->name).second) {
+        return Fail(Index(std::string("spec.") + list, i) + ".name: duplicate name " + c->name);
+      }
+      (list[0] == 'i' ? spec.init_containers : spec.containers).push_back(std::move(*c));
+    }
+  }
+  if (spec.containers.empty()) return Fail("spec.containers: required");
+  const json& volumes = ArrayOrEmpty(s, "volumes");
+  std::set<std::string> volume_names;
+  for (size_t i = 0; i < volumes.size(); ++i) {
+    auto v = ParseVolume(volumes[i], Index("spec.volumes", i));
+    if (!v) return Fail(v.error());
+    volume_names.insert(v->name);
+    spec.volumes.push_back(std::move(*v));
+  }
+  for (const auto* list : {&spec.init_containers, &spec.containers}) {
+    for (const Container& c : *list) {
+      for (const VolumeMount& m : c.volume_mounts) {
+        if (!volume_names.contains(m.name)) {
+          return Fail("container " + c.name + ": volumeMount " + m.name + " names no volume");
+        }
+      }
+      for (const EnvVar& e : c.env) {
+        if (e.field_path.empty()) continue;
+        if (auto ok = ResolveFieldPath(spec, e.field_path); !ok) {
+          return Fail("container " + c.name + ": env " + e.name + ": " + ok.error().message);
+        }
+      }
+    }
+  }
+  for (const Volume& v : spec.volumes) {
+    for (const DownwardItem& item : v.items) {
+      if (auto ok = ResolveFieldPath(spec, item.field_path); !ok) {
+        return Fail("volume " + v.name + ": " + ok.error().message);
+      }
+    }
+  }
+  return spec;
+}
+
+Result<std::string> ResolveFieldPath(const PodSpec& pod, const std::string& field_path) {
+  if (field_path == "metadata.name") return pod.name;
+  if (field_path == "metadata.namespace") return pod.namespace_name;
+  if (field_path == "metadata.uid") return pod.uid;
+  for (const auto& [prefix, map] :
+       {std::pair<std::string, const std::map<std::string, std::string>*>{"metadata.labels",
+                                                                          &pod.labels},
+        {"metadata.annotations", &pod.annotations}}) {
+    if (field_path == prefix) {
+      std::string all;
+      for (const auto& [k, v] : *map) all += k + "=" + nlohmann::json(v).dump() + "\n";
+      return all;
+    }
+    const std::string open = prefix + "['";
+    if (field_path.starts_with(open) && field_path.ends_with("']") &&
+        field_path.size() > open.size() + 2) {
+      const std::string key = field_path.substr(open.size(), field_path.size() - open.size() - 2);
+      auto it = map->find(key);
+      return it == map->end() ? std::string() : it->second;
+    }
+  }
+  return Fail("unsupported fieldPath \"" + field_path + "\"");
+}
+
+}  // namespace podstep::podsim
+
+namespace podstep::podsim {
+
+std::string ExpandKubeletVariables(const std::string& text,
+                                   const std::map<std::string, std::string>& vars) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '$' || i + 1 >= text.size()) {
+      out += text[i];
+      continue;
+    }
+    if (text[i + 1] == '$') {
+      out += '$';
+      ++i;
+      continue;
+    }
+    if (text[i + 1] == '(') {
+      const size_t end = text.find(')', i + 2);
+      if (end != std::string::npos) {
+        const std::string name = text.substr(i + 2, end - i - 2);
+        auto it = vars.find(name);
+        out += it != vars.end() ? it->second : text.substr(i, end + 1 - i);
+        i = end;
+        continue;
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+}  // namespace podstep::podsim

@@ -1,0 +1,95 @@
+#pragma once
+// The subset of a Kubernetes Pod that podsim runs, parsed from JSON. Fields
+// outside the subset are refused by name, except a few that cannot change
+// what the containers do here (images are not pulled, resources are not
+// enforced); those are listed in kIgnored* below and the README.
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+
+namespace podstep::podsim {
+
+/// The kubelet's default terminationMessagePath.
+inline constexpr const char* kDefaultTerminationMessagePath = "/dev/termination-log";
+
+struct EnvVar {
+  std::string name;
+  std::string value;
+  /// `valueFrom.fieldRef.fieldPath`; empty for a plain value.
+  std::string field_path;
+};
+
+struct VolumeMount {
+  std::string name;
+  std::string mount_path;
+  bool read_only = false;
+};
+
+struct Container {
+  std::string name;
+  std::vector<std::string> command;
+  std::vector<std::string> args;
+  std::vector<EnvVar> env;
+  std::string working_dir;
+  std::vector<VolumeMount> volume_mounts;
+  std::string termination_message_path = kDefaultTerminationMessagePath;
+};
+
+/// One file of a downwardAPI volume.
+struct DownwardItem {
+  std::string path;
+  std::string field_path;
+};
+
+struct Volume {
+  enum Kind { kEmptyDir, kDownwardApi };
+  std::string name;
+  Kind kind = kEmptyDir;
+  std::vector<DownwardItem> items;  ///< Only for kDownwardApi.
+};
+
+struct PodSpec {
+  std::string name;
+  std::string namespace_name = "default";
+  std::string uid;
+  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> annotations;
+  std::vector<Container> init_containers;
+  std::vector<Container> containers;
+  std::vector<Volume> volumes;
+  /// spec.terminationGracePeriodSeconds (default 30 as the kubelet).
+  int termination_grace_seconds = 30;
+  /// spec.activeDeadlineSeconds, when set.
+  std::optional<int> active_deadline_seconds;
+};
+
+/// Parses a Pod object. Errors name the offending field with its JSON path:
+/// `unsupported field spec.containers[0].ports`, `spec.containers[1].name: required`.
+Result<PodSpec> ParsePod(const nlohmann::json& pod);
+
+/// Value of a Downward-API field path for `pod`: `metadata.name`,
+/// `metadata.namespace`, `metadata.uid`, `metadata.labels['k']`,
+/// `metadata.annotations['k']` (a missing key gives ""), `metadata.labels`
+/// and `metadata.annotations` (all, `k="v"` lines sorted, as the kubelet).
+/// Anything else fails with "unsupported fieldPath \"…\"".
+Result<std::string> ResolveFieldPath(const PodSpec& pod, const std::string& field_path);
+
+/// True for containers the Tekton controller treats as steps (`step-` prefix).
+bool IsStepContainer(const std::string& name);
+
+}  // namespace podstep::podsim
+
+namespace podstep::podsim {
+
+/// The kubelet's `$(VAR)` expansion of command, args and env values:
+/// `$(NAME)` → the value when `vars` defines NAME, else left as written;
+/// `$$` → `$`. Never fails.
+std::string ExpandKubeletVariables(const std::string& text,
+                                   const std::map<std::string, std::string>& vars);
+
+}  // namespace podstep::podsim

@@ -1,0 +1,238 @@
+// podsim's pure pieces: manifest parsing, Pod parsing, rendering a Task into
+// the controller's Pod, Go duration formatting, variable expansion.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/podsim/manifest.h"
+#include "common/podsim/pod_spec.h"
+#include "common/podsim/render.h"
+
+namespace podstep::podsim {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+TEST(PodsimManifest, YamlScalarsFollowTheCoreSchema) {
+  auto docs = ParseManifests(
+      "a: 1\nb: '1'\nc: true\nd: \"x\"\ne: ~\nf: 1.5\ng: 1.2.3\n---\nkind: X\n", "t");
+  ASSERT_TRUE(docs) << docs.error().message;
+  ASSERT_EQ(docs->size(), 2u);
+  EXPECT_EQ((*docs)[0],
+            json::parse(R"({"a":1,"b":"1","c":true,"d":"x","e":null,"f":1.5,"g":"1.2.3"})"));
+}
+
+TEST(PodsimManifest, JsonListContributesItsItems) {
+  auto docs = ParseManifests(R"({"kind":"List","items":[{"kind":"Pod"},{"kind":"Task"}]})", "t");
+  ASSERT_TRUE(docs);
+  EXPECT_EQ(docs->size(), 2u);
+}
+
+TEST(PodsimManifest, ErrorsNameTheFile) {
+  auto bad_json = ParseManifests("{oops", "f.json");
+  ASSERT_FALSE(bad_json);
+  EXPECT_EQ(bad_json.error().message, "parse f.json: invalid JSON");
+  auto bad_yaml = ParseManifests("a: [", "f.yaml");
+  ASSERT_FALSE(bad_yaml);
+  EXPECT_TRUE(bad_yaml.error().message.starts_with("parse f.yaml: ")) << bad_yaml.error().message;
+}
+
+json MinimalPod() {
+  return json::parse(
+      R"({"kind":"Pod","metadata":{"name":"p","annotations":{"k":"v"},"labels":{"l":"1"}},
+    "spec":{"containers":[{"name":"c","command":["true"]}]}})");
+}
+
+TEST(PodsimPodSpec, UnsupportedFieldsAreNamed) {
+  json pod = MinimalPod();
+  pod["spec"]["containers"][0]["ports"] = json::array();
+  EXPECT_EQ(ParsePod(pod).error().message, "unsupported field spec.containers[0].ports");
+  pod = MinimalPod();
+  pod["spec"]["hostNetwork"] = true;
+  EXPECT_EQ(ParsePod(pod).error().message, "unsupported field spec.hostNetwork");
+  pod = MinimalPod();
+  pod["spec"]["volumes"] = json::parse(R"([{"name":"v","hostPath":{"path":"/"}}])");
+  EXPECT_EQ(ParsePod(pod).error().message,
+            "unsupported field spec.volumes[0].hostPath (volumes: emptyDir, downwardAPI)");
+  pod = MinimalPod();
+  pod["spec"]["containers"][0]["env"] =
+      json::parse(R"([{"name":"X","valueFrom":{"fieldRef":{"fieldPath":"status.podIP"}}}])");
+  EXPECT_EQ(ParsePod(pod).error().message,
+            "container c: env X: unsupported fieldPath \"status.podIP\"");
+  pod = MinimalPod();
+  pod["spec"]["containers"][0]["volumeMounts"] =
+      json::parse(R"([{"name":"nope","mountPath":"/x"}])");
+  EXPECT_EQ(ParsePod(pod).error().message, "container c: volumeMount nope names no volume");
+}
+
+TEST(PodsimPodSpec, FieldPaths) {
+  auto pod = ParsePod(MinimalPod());
+  ASSERT_TRUE(pod) << pod.error().message;
+  EXPECT_EQ(*ResolveFieldPath(*pod, "metadata.name"), "p");
+  EXPECT_EQ(*ResolveFieldPath(*pod, "metadata.namespace"), "default");
+  EXPECT_EQ(*ResolveFieldPath(*pod, "metadata.annotations['k']"), "v");
+  EXPECT_EQ(*ResolveFieldPath(*pod, "metadata.annotations['missing']"), "");
+  EXPECT_EQ(*ResolveFieldPath(*pod, "metadata.labels"), "l=\"1\"\n");
+  EXPECT_FALSE(ResolveFieldPath(*pod, "spec.nodeName"));
+}
+
+TEST(PodsimPodSpec, KubeletExpansion) {
+  const std::map<std::string, std::string> vars = {{"A", "x"}};
+  EXPECT_EQ(ExpandKubeletVariables("$(A)-$(B)-$$(A)-$", vars), "x-$(B)-$(A)-$");
+  EXPECT_EQ(ExpandKubeletVariables("$(steps.a.results.b)", vars), "$(steps.a.results.b)");
+}
+
+TEST(PodsimRender, GoDurationString) {
+  EXPECT_EQ(FormatGoDuration(0ns), "0s");
+  EXPECT_EQ(FormatGoDuration(300ms), "300ms");
+  EXPECT_EQ(FormatGoDuration(1500us), "1.5ms");
+  EXPECT_EQ(FormatGoDuration(1500ms), "1.5s");
+  EXPECT_EQ(FormatGoDuration(90s), "1m30s");
+  EXPECT_EQ(FormatGoDuration(1h), "1h0m0s");
+  EXPECT_EQ(FormatGoDuration(2h + 45min + 500ms), "2h45m0.5s");
+  EXPECT_EQ(FormatGoDuration(-2s), "-2s");
+  EXPECT_EQ(FormatGoDuration(12ns), "12ns");
+  EXPECT_EQ(FormatGoDuration(1200ns), "1.2\u00b5s");
+}
+
+TEST(PodsimRender, SubstitutionLeavesUnknownReferences) {
+  EXPECT_EQ(SubstituteVariables("$(a) $(b) $(a", {{"a", "1"}}), "1 $(b) $(a");
+}
+
+Result<RenderedPod> RenderYaml(const std::string& yaml) {
+  auto docs = ParseManifests(yaml, "t");
+  if (!docs) return Fail(docs.error());
+  return RenderManifests(*docs);
+}
+
+TEST(PodsimRender, StepArgsInTheControllersOrder) {
+  auto rendered = RenderYaml(R"y(
+kind: Task
+metadata: {name: t}
+spec:
+  params: [{name: p, default: dflt}]
+  results: [{name: r1}, {name: r2, type: array}]
+  sidecars: [{name: s, image: x, command: [sleep, "1"]}]
+  steps:
+    - name: a
+      image: x
+      command: [echo, $(params.p)]
+      args: [$(results.r1.path)]
+      onError: continue
+      timeout: 1m30s
+      stdoutConfig: {path: /o}
+      stderrConfig: {path: /e}
+      results: [{name: sr}]
+      when: [{input: "$(params.p)", operator: in, values: [dflt]}]
+    - image: x
+      script: echo hi
+)y");
+  ASSERT_TRUE(rendered) << rendered.error().message;
+  const json& pod = rendered->pod;
+  EXPECT_EQ(pod["metadata"]["name"], "t-run-pod");
+  EXPECT_FALSE(pod["metadata"]["annotations"].contains("tekton.dev/ready"));  // has a sidecar
+  EXPECT_EQ(pod["spec"]["containers"][0]["args"],
+            json({"-wait_file",
+                  "/tekton/downward/ready",
+                  "-wait_file_content",
+                  "-post_file",
+                  "/tekton/run/0/out",
+                  "-termination_path",
+                  "/tekton/termination",
+                  "-step_metadata_dir",
+                  "/tekton/run/0/status",
+                  "-on_error",
+                  "continue",
+                  "-timeout",
+                  "1m30s",
+                  "-stdout_path",
+                  "/o",
+                  "-stderr_path",
+                  "/e",
+                  "-step_results",
+                  "sr",
+                  "--when_expressions",
+                  R"([{"input":"dflt","operator":"in","values":["dflt"]}])",
+                  "-results",
+                  "r1,r2",
+                  "-entrypoint",
+                  "echo",
+                  "--",
+                  "dflt",
+                  "/tekton/results/r1"}));
+  const json& second = pod["spec"]["containers"][1];
+  EXPECT_EQ(second["name"], "step-unnamed-1");
+  EXPECT_EQ(second["args"][0], "-wait_file");
+  EXPECT_EQ(second["args"][1], "/tekton/run/0/out");
+  const std::string script_file = second["args"][second["args"].size() - 2];
+  EXPECT_TRUE(script_file.starts_with("/tekton/scripts/script-1-")) << script_file;
+  EXPECT_EQ(pod["spec"]["containers"][2]["name"], "sidecar-s");
+  EXPECT_EQ(pod["spec"]["initContainers"][0]["name"], "prepare");
+  const json& place = pod["spec"]["initContainers"][1];
+  EXPECT_EQ(place["name"], "place-scripts");
+  const std::string sh = place["args"][1];
+  // "#!/bin/sh\nset -e\necho hi" in base64, then decode-script.
+  EXPECT_NE(sh.find("IyEvYmluL3NoCnNldCAtZQplY2hvIGhp\n"), std::string::npos) << sh;
+  EXPECT_NE(sh.find("/tekton/bin/entrypoint decode-script \"${scriptfile}\""), std::string::npos);
+  // Step i mounts its own run dir writable and the others read-only.
+  bool own_writable = false, other_read_only = false;
+  for (const json& m : pod["spec"]["containers"][1]["volumeMounts"]) {
+    if (m["mountPath"] == "/tekton/run/1") own_writable = !m.value("readOnly", false);
+    if (m["mountPath"] == "/tekton/run/0") other_read_only = m.value("readOnly", false);
+  }
+  EXPECT_TRUE(own_writable);
+  EXPECT_TRUE(other_read_only);
+  ASSERT_TRUE(rendered->task_run);
+  EXPECT_EQ(rendered->task_run->results[1],
+            std::make_pair(std::string("r2"), std::string("array")));
+  EXPECT_EQ(rendered->task_run->step_results["step-a"]["sr"], "string");
+  // The rendered pod parses as a Pod.
+  EXPECT_TRUE(ParsePod(pod)) << ParsePod(pod).error().message;
+}
+
+TEST(PodsimRender, TaskRunParamsContextAndTimeout) {
+  auto rendered = RenderYaml(R"y(
+kind: TaskRun
+metadata: {name: run1}
+spec:
+  timeout: 2m
+  params: [{name: list, value: [a, b]}, {name: s, value: v}]
+  taskSpec:
+    params: [{name: list, type: array}, {name: s}]
+    steps:
+      - image: x
+        command: [echo, "$(params.list[*])", "$(params.s)", "$(context.taskRun.name)", "$(params.list[1])"]
+)y");
+  ASSERT_TRUE(rendered) << rendered.error().message;
+  const json& args = rendered->pod["spec"]["containers"][0]["args"];
+  std::vector<std::string> tail(args.end() - 6, args.end());
+  EXPECT_EQ(tail, (std::vector<std::string>{"--", "a", "b", "v", "run1", "b"}));
+  EXPECT_EQ(rendered->task_run->timeout, 2min);
+  EXPECT_EQ(rendered->pod["metadata"]["annotations"]["tekton.dev/ready"], "READY");
+}
+
+TEST(PodsimRender, Errors) {
+  EXPECT_EQ(RenderYaml("kind: Task\nmetadata: {name: t}\nspec:\n  steps: [{name: a, image: x, "
+                       "command: [x], volumeMounts: []}]\n")
+                .error()
+                .message,
+            "unsupported field task spec.steps[0].volumeMounts");
+  EXPECT_EQ(RenderYaml("kind: Task\nmetadata: {name: t}\nspec:\n  params: [{name: p}]\n  steps: "
+                       "[{image: x, command: [x]}]\n")
+                .error()
+                .message,
+            "param \"p\": no value (the TaskRun gives none and it has no default)");
+  EXPECT_EQ(
+      RenderYaml("kind: TaskRun\nmetadata: {name: r}\nspec:\n  taskRef: {name: gone}\n")
+          .error()
+          .message,
+      "spec.taskRef.name: Task \"gone\" is not in the file (put the Task in the same file, or use "
+      "taskSpec)");
+  EXPECT_EQ(RenderYaml("kind: Deployment\n").error().message,
+            "kind \"Deployment\": podsim runs a Pod, Task or TaskRun");
+}
+
+}  // namespace
+}  // namespace podstep::podsim

@@ -1,0 +1,155 @@
+// How podsim turns a finished pod into a TaskRun status (CONTRACT.md §12),
+// and how it plans a container's mounts — both pure.
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "common/podsim/kubelet.h"
+#include "common/podsim/mount_plan.h"
+#include "common/podsim/taskrun_status.h"
+
+namespace podstep::podsim {
+namespace {
+
+using nlohmann::json;
+
+ContainerStatus Terminated(const std::string& name, int code, const std::string& message) {
+  ContainerStatus c;
+  c.name = name;
+  c.started = true;
+  c.terminated = true;
+  c.exit_code = code;
+  c.reason = code == 0 ? "Completed" : "Error";
+  c.message = message;
+  c.started_at = Clock::from_time_t(1'700'000'000);
+  c.finished_at = Clock::from_time_t(1'700'000'005);
+  return c;
+}
+
+PodSpec Pod() {
+  PodSpec pod;
+  pod.name = "r-pod";
+  return pod;
+}
+
+TEST(PodsimStatus, AdjustsStepsFromTerminationMessages) {
+  PodRun run;
+  run.containers = {
+      Terminated("step-a", 0,
+                 R"([{"key":"StartedAt","value":"2023-11-14T22:13:21.500Z","type":3},)"
+                 R"({"key":"r","value":"one","type":1},{"key":"sr","value":"x","type":4}])"),
+      Terminated("step-b", 0,
+                 R"([{"key":"ExitCode","value":"3","type":3},{"key":"r","value":"two","type":1}])"),
+      Terminated("step-c", 1, R"([{"key":"Reason","value":"Skipped","type":3}])"),
+  };
+  TaskRunInfo info;
+  info.task_run_name = "r";
+  info.results = {{"r", "string"}};
+  json status = BuildTaskRunStatus(Pod(), run, info);
+  EXPECT_EQ(status["steps"][0]["terminated"]["startedAt"], "2023-11-14T22:13:21Z");
+  EXPECT_EQ(status["steps"][0]["results"],
+            json::parse(R"([{"name":"sr","type":"string","value":"x"}])"));
+  EXPECT_EQ(status["steps"][1]["terminated"]["exitCode"], 3);
+  EXPECT_EQ(status["steps"][1]["terminationReason"], "Continued");
+  EXPECT_EQ(status["steps"][2]["terminationReason"], "Skipped");
+  EXPECT_EQ(status["results"], json::parse(R"([{"name":"r","type":"string","value":"two"}])"));
+  EXPECT_EQ(status["conditions"][0]["message"], "\"step-c\" exited with code 1");
+  EXPECT_FALSE(StatusSucceeded(status));
+}
+
+TEST(PodsimStatus, TimeoutMessageAndTypedResults) {
+  PodRun run;
+  run.containers = {
+      Terminated(
+          "step-a", 0,
+          R"([{"key":"arr","value":"[\"a\"]","type":1},{"key":"obj","value":"{\"k\":\"v\"}","type":1}])"),
+      Terminated("step-b", 1, R"([{"key":"Reason","value":"TimeoutExceeded","type":3}])")};
+  TaskRunInfo info;
+  info.task_run_name = "r";
+  info.results = {{"arr", "array"}, {"obj", "object"}};
+  json status = BuildTaskRunStatus(Pod(), run, info);
+  EXPECT_EQ(status["results"][0]["value"], json::parse(R"(["a"])"));
+  EXPECT_EQ(status["results"][1]["type"], "object");
+  EXPECT_EQ(status["conditions"][0]["message"],
+            "\"step-b\" exited because the step exceeded the specified timeout limit");
+}
+
+TEST(PodsimStatus, SuccessAndSidecars) {
+  PodRun run;
+  ContainerStatus sidecar =
+      Terminated("sidecar-db", 128, "exec: \"x\": executable file not found in $PATH");
+  sidecar.reason = "StartError";
+  run.containers = {Terminated("step-a", 0, "[]"), sidecar};
+  json status = BuildTaskRunStatus(Pod(), run, std::nullopt);
+  EXPECT_TRUE(StatusSucceeded(status));
+  EXPECT_EQ(status["conditions"][0]["message"], "All Steps have completed executing");
+  EXPECT_EQ(status["sidecars"][0]["name"], "db");
+  EXPECT_EQ(status["sidecars"][0]["terminated"]["reason"], "StartError");
+}
+
+TEST(PodsimStatus, TerminationMessageBudget) {
+  EXPECT_EQ(TerminationMessageBudget(1), 4096u);
+  EXPECT_EQ(TerminationMessageBudget(3), 4096u);
+  EXPECT_EQ(TerminationMessageBudget(4), 3072u);
+  EXPECT_EQ(TerminationMessageBudget(22), 558u);
+}
+
+class FakeHostFs : public HostFs {
+ public:
+  std::map<std::string, std::vector<Entry>> dirs;
+  std::vector<Entry> List(const std::string& dir) override { return dirs[dir]; }
+  Type TypeOf(const std::string& path) override {
+    if (dirs.contains(path)) return Type::kDirectory;
+    return path.starts_with("/dev/") ? Type::kOther : Type::kMissing;
+  }
+};
+
+TEST(PodsimMountPlan, HostDirsHoldingAMountPathAreRebuiltNotBound) {
+  FakeHostFs host;
+  using T = HostFs::Type;
+  host.dirs["/"] = {{"bin", T::kSymlink, "usr/bin"},
+                    {"dev", T::kDirectory, ""},
+                    {"proc", T::kDirectory, ""},
+                    {"tmp", T::kDirectory, ""},
+                    {"usr", T::kDirectory, ""}};
+  host.dirs["/tmp"] = {{"a", T::kDirectory, ""}, {"f", T::kOther, ""}};
+  auto ops = PlanContainerRoot(
+      "/r", {{"/tmp/vol", "/src", false, true}, {"/tekton/x", "/s2", false, false}}, true, host);
+  ASSERT_TRUE(ops) << ops.error().message;
+  auto has = [&](MountOp op) { return std::find(ops->begin(), ops->end(), op) != ops->end(); };
+  EXPECT_EQ((*ops)[0], (MountOp{MountOp::kTmpfs, "", "/r"}));
+  EXPECT_TRUE(has({MountOp::kSymlink, "usr/bin", "/r/bin"}));
+  EXPECT_TRUE(has({MountOp::kRbind, "/usr", "/r/usr"}));
+  EXPECT_FALSE(has({MountOp::kRbind, "/tmp", "/r/tmp"}));  // holds a mount path
+  EXPECT_TRUE(has({MountOp::kRbind, "/tmp/a", "/r/tmp/a"}));
+  EXPECT_TRUE(has({MountOp::kBind, "/tmp/f", "/r/tmp/f"}));
+  EXPECT_TRUE(has({MountOp::kProc, "/proc", "/r/proc"}));
+  EXPECT_FALSE(has({MountOp::kRbind, "/dev", "/r/dev"}));
+  EXPECT_TRUE(has({MountOp::kBind, "/src", "/r/tmp/vol"}));
+  EXPECT_TRUE(has({MountOp::kRemountReadOnly, "", "/r/tmp/vol"}));
+  EXPECT_TRUE(has({MountOp::kMkdirs, "", "/r/tekton/x"}));
+  EXPECT_FALSE(has({MountOp::kRemountReadOnly, "", "/r/tekton/x"}));
+}
+
+TEST(PodsimMountPlan, NopImageHoldsOnlyItsRequests) {
+  FakeHostFs host;
+  host.dirs["/"] = {{"usr", HostFs::Type::kDirectory, ""}};
+  auto ops = PlanContainerRoot("/r", {{"/ko-app/nop", "/b/nop", true, true}}, false, host);
+  ASSERT_TRUE(ops);
+  for (const MountOp& op : *ops) EXPECT_NE(op.source, "/usr");
+  EXPECT_NE(std::find(ops->begin(), ops->end(), MountOp{MountOp::kBind, "/b/nop", "/r/ko-app/nop"}),
+            ops->end());
+}
+
+TEST(PodsimMountPlan, RefusesProcAndHostFiles) {
+  FakeHostFs host;
+  host.dirs["/"] = {{"etc", HostFs::Type::kOther, ""}};
+  EXPECT_EQ(PlanContainerRoot("/r", {{"/proc/x", "/s", false, false}}, true, host).error().message,
+            "mount path /proc/x: /proc is reserved");
+  EXPECT_EQ(PlanContainerRoot("/r", {{"/etc/x", "/s", false, false}}, true, host).error().message,
+            "mount path under /etc: /etc is not a directory on the host");
+}
+
+}  // namespace
+}  // namespace podstep::podsim
