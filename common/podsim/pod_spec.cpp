@@ -23,9 +23,6 @@ bool Contains(const std::array<std::string_view, N>& list, std::string_view key)
   return std::find(list.begin(), list.end(), key) != list.end();
 }
 
-std::string Index(const std::string& path, size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
 
 Status CheckKeys(const json& object, const std::string& path, std::set<std::string_view> known) {
   for (const auto& [key, value] : object.items()) {
@@ -45,18 +42,6 @@ Result<std::string> GetString(const json& object, const char* key, const std::st
   return it->get<std::string>();
 }
 
-Result<std::vector<std::string>> GetStrings(const json& object, const char* key,
-                                            const std::string& path) {
-  std::vector<std::string> out;
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return out;
-  if (!it->is_array()) return Fail(path + "." + key + ": must be a list of strings");
-  for (size_t i = 0; i < it->size(); ++i) {
-    if (!(*it)[i].is_string()) return Fail(Index(path + "." + key, i) + ": must be a string");
-    out.push_back((*it)[i].get<std::string>());
-  }
-  return out;
-}
 
 Result<std::map<std::string, std::string>> GetStringMap(const json& object, const char* key,
                                                         const std::string& path) {
@@ -201,6 +186,23 @@ Result<Volume> ParseVolume(const json& object, const std::string& path) {
 }
 
 }  // namespace
+
+std::string Index(const std::string& path, size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
+Result<std::vector<std::string>> GetStrings(const json& object, const char* key,
+                                            const std::string& path) {
+  std::vector<std::string> out;
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return out;
+  if (!it->is_array()) return Fail(path + "." + key + ": must be a list of strings");
+  for (size_t i = 0; i < it->size(); ++i) {
+    if (!(*it)[i].is_string()) return Fail(Index(path + "." + key, i) + ": must be a string");
+    out.push_back((*it)[i].get<std::string>());
+  }
+  return out;
+}
 
 bool IsStepContainer(const std::string& name) { return name.starts_with("step-"); }
 

@@ -86,6 +86,14 @@ bool IsStepContainer(const std::string& name);
 
 namespace podstep::podsim {
 
+/// "path[i]", for error messages that name a list element.
+std::string Index(const std::string& path, size_t i);
+
+/// `object[key]` as a list of strings (absent or null: empty); errors name
+/// `path.key[i]`.
+Result<std::vector<std::string>> GetStrings(const nlohmann::json& object, const char* key,
+                                            const std::string& path);
+
 /// The kubelet's `$(VAR)` expansion of command, args and env values:
 /// `$(NAME)` → the value when `vars` defines NAME, else left as written;
 /// `$$` → `$`. Never fails.

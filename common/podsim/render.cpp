@@ -7,6 +7,7 @@
 
 #include "common/base64.h"
 #include "common/go_duration.h"
+#include "common/podsim/pod_spec.h"
 
 namespace podstep::podsim {
 namespace {
@@ -21,9 +22,6 @@ constexpr const char* kTerminationPath = "/tekton/termination";
 constexpr const char* kReadyAnnotation = "tekton.dev/ready";
 constexpr const char* kScriptPreamble = "#!/bin/sh\nset -e\n";
 
-std::string Index(const std::string& path, size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
 
 Status CheckKeys(const json& object, const std::string& path,
                  const std::set<std::string_view>& known) {
@@ -49,18 +47,6 @@ std::string StringOr(const json& object, const char* key, std::string fallback =
   return it->get<std::string>();
 }
 
-Result<std::vector<std::string>> Strings(const json& object, const char* key,
-                                         const std::string& path) {
-  std::vector<std::string> out;
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return out;
-  if (!it->is_array()) return Fail(path + "." + key + ": must be a list of strings");
-  for (size_t i = 0; i < it->size(); ++i) {
-    if (!(*it)[i].is_string()) return Fail(Index(path + "." + key, i) + ": must be a string");
-    out.push_back((*it)[i].get<std::string>());
-  }
-  return out;
-}
 
 // A stable 5-character suffix in place of the controller's random one, so a
 // rendering is reproducible.
@@ -351,9 +337,9 @@ Result<RenderedPod> RenderTask(const Task& task, const json& task_run, const std
       vars.strings["step.results." + name + ".path"] =
           "/tekton/steps/" + step_names[i] + "/results/" + name;
     }
-    auto command = Strings(step, "command", path);
+    auto command = GetStrings(step, "command", path);
     if (!command) return Fail(command.error());
-    auto args = Strings(step, "args", path);
+    auto args = GetStrings(step, "args", path);
     if (!args) return Fail(args.error());
     *command = SubstituteArgs(*command, vars);
     *args = SubstituteArgs(*args, vars);
@@ -465,9 +451,9 @@ Result<RenderedPod> RenderTask(const Task& task, const json& task_run, const std
     const std::string name = StringOr(sidecar, "name");
     const std::string container_name =
         "sidecar-" + (name.empty() ? "unnamed-" + std::to_string(i) : name);
-    auto command = Strings(sidecar, "command", path);
+    auto command = GetStrings(sidecar, "command", path);
     if (!command) return Fail(command.error());
-    auto args = Strings(sidecar, "args", path);
+    auto args = GetStrings(sidecar, "args", path);
     if (!args) return Fail(args.error());
     json mounts = json::array();
     if (const std::string script = StringOr(sidecar, "script"); !script.empty()) {
