@@ -1,245 +1,304 @@
-// Runs the regular expressions behind CEL's `matches` as Go's
-// regexp.MatchString does, by a Thompson NFA simulation: matching is linear
-// in the text and never recurses or backtracks, whatever the pattern.
-// std::regex would add ~200 KB to the static binary and speaks another dialect.
+// The small backtracking regex engine behind CEL's `matches` (see cel.h for
+// the supported syntax). std::regex would add ~200 KB to the static binary.
 
-#include "common/cel_regex.h"
-
-#include <algorithm>
-#include <iterator>
-#include <string>
-#include <utility>
+#include <functional>
+#include <memory>
 #include <vector>
 
 #include "common/cel.h"
-#include "common/cel_value.h"
 
 namespace podstep {
 namespace {
 
-using regex::kMaxRune;
-using regex::Node;
-using regex::Ranges;
+struct Alternation;
 
-constexpr size_t kMaxProgram = 100'000;
-
-std::u32string DecodeRunes(std::string_view text) {
-  std::u32string runes;
-  for (size_t i = 0; i < text.size();) runes.push_back(cel::DecodeRune(text, i));
-  return runes;
-}
-
-struct Inst {
-  enum Op { kRunes, kSplit, kJmp, kAssert, kMatch };
-  Op op = kMatch;
-  int x = 0;  // kRunes: index into classes; kSplit, kJmp: target; kAssert: Node::Kind
-  int y = 0;  // kSplit: second target
+struct Atom {
+  enum Kind { kByte, kAny, kClass, kGroup, kBegin, kEnd } kind = kByte;
+  unsigned char byte = 0;
+  std::vector<std::pair<unsigned char, unsigned char>> ranges;  // kClass
+  bool negated = false;                                         // kClass
+  std::shared_ptr<Alternation> group;                           // kGroup
 };
 
-Inst MakeInst(Inst::Op op, int x = 0, int y = 0) { return Inst{op, x, y}; }
-
-struct Program {
-  std::vector<Inst> insts;
-  std::vector<Ranges> classes;
+struct Piece {
+  Atom atom;
+  int min = 1;
+  int max = 1;  // -1: unbounded
 };
 
-class Compiler {
+struct Alternation {
+  std::vector<std::vector<Piece>> branches;
+};
+
+class RegexParser {
  public:
-  Result<Program> Compile(const Node& root) {
-    Emit(root);
-    Add(MakeInst(Inst::kMatch));
-    if (too_large_) return Fail("error parsing regexp: expression too large");
-    return std::move(program_);
+  explicit RegexParser(std::string_view pattern) : pattern_(pattern) {}
+
+  Result<std::shared_ptr<Alternation>> Parse() {
+    auto alternation = ParseAlternation();
+    if (!error_.empty()) return Fail("invalid regex '" + std::string(pattern_) + "': " + error_);
+    if (pos_ != pattern_.size()) {
+      return Fail("invalid regex '" + std::string(pattern_) + "': unexpected ')'");
+    }
+    return alternation;
   }
 
  private:
-  // Past the limit nothing more is added; indices stay valid for patching.
-  int Add(Inst inst) {
-    too_large_ = too_large_ || program_.insts.size() >= kMaxProgram;
-    if (too_large_) return 0;
-    program_.insts.push_back(inst);
-    return static_cast<int>(program_.insts.size() - 1);
-  }
-  int Next() const { return static_cast<int>(program_.insts.size()); }
-
-  void Emit(const Node& node) {
-    if (too_large_) return;
-    switch (node.kind) {
-      case Node::kEmpty:
-        return;
-      case Node::kRunes:
-        program_.classes.push_back(node.runes);
-        Add(MakeInst(Inst::kRunes, static_cast<int>(program_.classes.size() - 1)));
-        return;
-      case Node::kConcat:
-        for (const Node& child : node.children) Emit(child);
-        return;
-      case Node::kAlternate: {
-        std::vector<int> jumps;
-        for (size_t i = 0; i + 1 < node.children.size(); ++i) {
-          const int split = Add(MakeInst(Inst::kSplit));
-          program_.insts[split].x = Next();
-          Emit(node.children[i]);
-          jumps.push_back(Add(MakeInst(Inst::kJmp)));
-          program_.insts[split].y = Next();
-        }
-        Emit(node.children.back());
-        for (int jump : jumps) program_.insts[jump].x = Next();
-        return;
+  std::shared_ptr<Alternation> ParseAlternation() {
+    auto alternation = std::make_shared<Alternation>();
+    alternation->branches.emplace_back();
+    while (pos_ < pattern_.size() && error_.empty()) {
+      char c = pattern_[pos_];
+      if (c == ')') break;
+      if (c == '|') {
+        ++pos_;
+        alternation->branches.emplace_back();
+        continue;
       }
-      case Node::kRepeat:
-        EmitRepeat(node.children[0], node.min, node.max);
-        return;
-      default:
-        Add(MakeInst(Inst::kAssert, node.kind));
-        return;
+      Piece piece{ParseAtom()};
+      ParseQuantifier(piece);
+      alternation->branches.back().push_back(std::move(piece));
+    }
+    return alternation;
+  }
+
+  static void AddShorthand(Atom& atom, char letter) {
+    switch (letter) {
+      case 'd':
+        atom.ranges.push_back({'0', '9'});
+        break;
+      case 'w':
+        atom.ranges.insert(atom.ranges.end(), {{'a', 'z'}, {'A', 'Z'}, {'0', '9'}, {'_', '_'}});
+        break;
+      case 's':
+        atom.ranges.insert(atom.ranges.end(), {{' ', ' '}, {'\t', '\r'}});
+        break;
     }
   }
 
-  void EmitRepeat(const Node& child, int min, int max) {
-    for (int i = 1; i < min; ++i) Emit(child);
-    if (max < 0) {
-      // x+ as `L: x; split L, next`; x* as `L: split body, next; body: x; jmp L`.
-      if (min > 0) {
-        const int loop = Next();
-        Emit(child);
-        Add(MakeInst(Inst::kSplit, loop, Next() + 1));
-      } else {
-        const int split = Add(MakeInst(Inst::kSplit, Next() + 1));
-        Emit(child);
-        Add(MakeInst(Inst::kJmp, split));
-        program_.insts[split].y = Next();
+  static bool IsShorthand(char c) { return c == 'd' || c == 'w' || c == 's'; }
+  static bool IsNegatedShorthand(char c) { return c == 'D' || c == 'W' || c == 'S'; }
+
+  unsigned char Escaped(char c) {
+    switch (c) {
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      case 'f':
+        return '\f';
+      case 'v':
+        return '\v';
+      default:
+        if (std::isalnum(static_cast<unsigned char>(c)))
+          error_ = std::string("unsupported escape \\") + c;
+        return static_cast<unsigned char>(c);
+    }
+  }
+
+  Atom ParseAtom() {
+    Atom atom;
+    char c = pattern_[pos_++];
+    switch (c) {
+      case '.':
+        atom.kind = Atom::kAny;
+        return atom;
+      case '^':
+        atom.kind = Atom::kBegin;
+        return atom;
+      case '$':
+        atom.kind = Atom::kEnd;
+        return atom;
+      case '(': {
+        if (pattern_.substr(pos_, 2) == "?:") pos_ += 2;
+        atom.kind = Atom::kGroup;
+        atom.group = ParseAlternation();
+        if (pos_ >= pattern_.size() || pattern_[pos_] != ')') error_ = "missing ')'";
+        ++pos_;
+        return atom;
       }
+      case '[':
+        return ParseClass();
+      case '*':
+      case '+':
+      case '?':
+      case '{':
+        error_ = std::string("missing argument to repetition operator: ") + c;
+        return atom;
+      case '\\': {
+        if (pos_ >= pattern_.size()) {
+          error_ = "trailing backslash";
+          return atom;
+        }
+        char e = pattern_[pos_++];
+        if (IsShorthand(e) || IsNegatedShorthand(e)) {
+          atom.kind = Atom::kClass;
+          atom.negated = IsNegatedShorthand(e);
+          AddShorthand(atom, static_cast<char>(std::tolower(static_cast<unsigned char>(e))));
+          return atom;
+        }
+        atom.byte = Escaped(e);
+        return atom;
+      }
+      default:
+        atom.byte = static_cast<unsigned char>(c);
+        return atom;
+    }
+  }
+
+  Atom ParseClass() {
+    Atom atom;
+    atom.kind = Atom::kClass;
+    if (pos_ < pattern_.size() && pattern_[pos_] == '^') {
+      atom.negated = true;
+      ++pos_;
+    }
+    bool first = true;
+    while (pos_ < pattern_.size() && (pattern_[pos_] != ']' || first)) {
+      first = false;
+      unsigned char low = static_cast<unsigned char>(pattern_[pos_++]);
+      if (low == '\\' && pos_ < pattern_.size()) {
+        char e = pattern_[pos_++];
+        if (IsShorthand(e)) {
+          AddShorthand(atom, e);
+          continue;
+        }
+        low = Escaped(e);
+      }
+      unsigned char high = low;
+      if (pos_ + 1 < pattern_.size() && pattern_[pos_] == '-' && pattern_[pos_ + 1] != ']') {
+        high = static_cast<unsigned char>(pattern_[pos_ + 1]);
+        pos_ += 2;
+        if (high == '\\' && pos_ < pattern_.size()) high = Escaped(pattern_[pos_++]);
+        if (high < low) error_ = "invalid character class range";
+      }
+      atom.ranges.push_back({low, high});
+    }
+    if (pos_ >= pattern_.size()) error_ = "missing closing ]";
+    ++pos_;
+    return atom;
+  }
+
+  void ParseQuantifier(Piece& piece) {
+    if (pos_ >= pattern_.size()) return;
+    char c = pattern_[pos_];
+    if (c == '*' || c == '+' || c == '?') {
+      ++pos_;
+      piece.min = c == '+' ? 1 : 0;
+      piece.max = c == '?' ? 1 : -1;
+    } else if (c == '{') {
+      size_t close = pattern_.find('}', pos_);
+      if (close == std::string_view::npos) return;  // a literal '{', as RE2
+      std::string body(pattern_.substr(pos_ + 1, close - pos_ - 1));
+      size_t comma = body.find(',');
+      try {
+        piece.min = std::stoi(body.substr(0, comma));
+        piece.max = comma == std::string::npos ? piece.min
+                    : comma + 1 == body.size() ? -1
+                                               : std::stoi(body.substr(comma + 1));
+      } catch (const std::exception&) {
+        return;  // not a repetition: the '{' is literal
+      }
+      if (piece.min > 1000 || piece.max > 1000 || (piece.max >= 0 && piece.max < piece.min)) {
+        error_ = "invalid repeat count";
+      }
+      pos_ = close + 1;
+    } else {
       return;
     }
-    if (min > 0) Emit(child);
-    std::vector<int> splits;
-    for (int i = min; i < max; ++i) {
-      splits.push_back(Add(MakeInst(Inst::kSplit, Next() + 1)));
-      Emit(child);
+    if (pos_ < pattern_.size() && pattern_[pos_] == '?') ++pos_;  // lazy: same truth value
+    if (pos_ < pattern_.size() && (pattern_[pos_] == '*' || pattern_[pos_] == '+')) {
+      error_ = "bad repetition operator";
     }
-    for (int split : splits) program_.insts[split].y = Next();
   }
 
-  Program program_;
-  bool too_large_ = false;
-};
-
-// A set of program counters with O(1) insert, membership and clear.
-class ThreadSet {
- public:
-  explicit ThreadSet(size_t size) : sparse_(size), dense_(size) {}
-  bool Insert(int pc) {
-    const size_t index = sparse_[pc];
-    if (index < size_ && dense_[index] == pc) return false;
-    sparse_[pc] = size_;
-    dense_[size_++] = pc;
-    return true;
-  }
-  void Clear() { size_ = 0; }
-  auto begin() const { return dense_.begin(); }
-  auto end() const { return dense_.begin() + static_cast<std::ptrdiff_t>(size_); }
-
- private:
-  std::vector<size_t> sparse_;
-  std::vector<int> dense_;
-  size_t size_ = 0;
+  std::string_view pattern_;
+  size_t pos_ = 0;
+  std::string error_;
 };
 
 class Matcher {
  public:
-  Matcher(const Program& program, std::u32string text)
-      : program_(program),
-        text_(std::move(text)),
-        current_(program.insts.size()),
-        next_(program.insts.size()) {}
+  explicit Matcher(std::string_view text) : text_(text) {}
+  using Continuation = std::function<bool(size_t)>;
 
-  // Unanchored: a thread starts at every position.
-  bool Search() {
-    for (size_t pos = 0;; ++pos) {
-      if (AddThread(current_, 0, pos)) return true;
-      if (pos == text_.size()) return false;
-      next_.Clear();
-      for (int pc : current_) {
-        const Inst& inst = program_.insts[pc];
-        if (inst.op == Inst::kRunes && Contains(program_.classes[inst.x], text_[pos]) &&
-            AddThread(next_, pc + 1, pos + 1)) {
-          return true;
-        }
-      }
-      std::swap(current_, next_);
-    }
-  }
-
- private:
-  static bool Contains(const Ranges& ranges, char32_t c) {
-    auto it =
-        std::upper_bound(ranges.begin(), ranges.end(), std::pair<char32_t, char32_t>{c, kMaxRune});
-    return it != ranges.begin() && std::prev(it)->second >= c;
-  }
-
-  bool Holds(int assertion, size_t pos) const {
-    const bool at_start = pos == 0, at_end = pos == text_.size();
-    const bool word_before = !at_start && regex::IsWordRune(text_[pos - 1]);
-    const bool word_after = !at_end && regex::IsWordRune(text_[pos]);
-    switch (assertion) {
-      case Node::kBeginText:
-        return at_start;
-      case Node::kEndText:
-        return at_end;
-      case Node::kBeginLine:
-        return at_start || text_[pos - 1] == '\n';
-      case Node::kEndLine:
-        return at_end || text_[pos] == '\n';
-      case Node::kWordBoundary:
-        return word_before != word_after;
-      default:
-        return word_before == word_after;
-    }
-  }
-
-  // Follows the empty transitions from `pc`; true when they reach a match.
-  bool AddThread(ThreadSet& set, int pc, size_t pos) {
-    stack_.assign(1, pc);
-    while (!stack_.empty()) {
-      const int at = stack_.back();
-      stack_.pop_back();
-      if (!set.Insert(at)) continue;
-      const Inst& inst = program_.insts[at];
-      switch (inst.op) {
-        case Inst::kMatch:
-          return true;
-        case Inst::kJmp:
-          stack_.push_back(inst.x);
-          break;
-        case Inst::kSplit:
-          stack_.push_back(inst.y);
-          stack_.push_back(inst.x);
-          break;
-        case Inst::kAssert:
-          if (Holds(inst.x, pos)) stack_.push_back(at + 1);
-          break;
-        case Inst::kRunes:
-          break;
-      }
+  bool MatchAlternation(const Alternation& alternation, size_t pos, const Continuation& next) {
+    for (const auto& branch : alternation.branches) {
+      if (MatchSequence(branch, 0, pos, next)) return true;
     }
     return false;
   }
 
-  const Program& program_;
-  std::u32string text_;
-  ThreadSet current_, next_;
-  std::vector<int> stack_;
+  bool exhausted() const { return steps_ > kMaxSteps; }
+
+ private:
+  static constexpr long kMaxSteps = 1'000'000;
+
+  bool MatchSequence(const std::vector<Piece>& sequence, size_t index, size_t pos,
+                     const Continuation& next) {
+    if (++steps_ > kMaxSteps) return false;
+    if (index == sequence.size()) return next(pos);
+    return MatchRepeat(sequence[index], 0, pos, [&](size_t after) {
+      return MatchSequence(sequence, index + 1, after, next);
+    });
+  }
+
+  // Greedy: one more repetition first, then stop.
+  bool MatchRepeat(const Piece& piece, int count, size_t pos, const Continuation& next) {
+    if (++steps_ > kMaxSteps) return false;
+    if (piece.max < 0 || count < piece.max) {
+      bool more = MatchAtom(piece.atom, pos, [&](size_t after) {
+        // An empty iteration cannot make progress; stop looping on it.
+        if (after == pos && count >= piece.min) return false;
+        return MatchRepeat(piece, count + 1, after, next);
+      });
+      if (more) return true;
+    }
+    return count >= piece.min && next(pos);
+  }
+
+  bool MatchAtom(const Atom& atom, size_t pos, const Continuation& next) {
+    switch (atom.kind) {
+      case Atom::kBegin:
+        return pos == 0 && next(pos);
+      case Atom::kEnd:
+        return pos == text_.size() && next(pos);
+      case Atom::kGroup:
+        return MatchAlternation(*atom.group, pos, next);
+      default:
+        break;
+    }
+    if (pos >= text_.size()) return false;
+    auto c = static_cast<unsigned char>(text_[pos]);
+    bool matched = false;
+    if (atom.kind == Atom::kByte) {
+      matched = c == atom.byte;
+    } else if (atom.kind == Atom::kAny) {
+      matched = c != '\n';
+    } else {
+      for (auto [low, high] : atom.ranges) matched = matched || (c >= low && c <= high);
+      matched = matched != atom.negated;
+    }
+    return matched && next(pos + 1);
+  }
+
+  std::string_view text_;
+  long steps_ = 0;
 };
 
 }  // namespace
 
 Result<bool> RegexSearch(std::string_view pattern, std::string_view text) {
-  auto tree = regex::Parse(pattern);
-  if (!tree) return Fail(tree.error());
-  auto program = Compiler().Compile(*tree);
-  if (!program) return Fail(program.error());
-  return Matcher(*program, DecodeRunes(text)).Search();
+  auto parsed = RegexParser(pattern).Parse();
+  if (!parsed) return Fail(parsed.error());
+  Matcher matcher(text);
+  for (size_t start = 0; start <= text.size(); ++start) {
+    if (matcher.MatchAlternation(**parsed, start, [](size_t) { return true; })) return true;
+    if (matcher.exhausted()) return Fail("regex '" + std::string(pattern) + "' is too expensive");
+  }
+  return false;
 }
 
 }  // namespace podstep
