@@ -43,9 +43,21 @@ struct ProcStat {
 };
 
 std::optional<ProcStat> ReadProcStat(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  if (!in) return std::nullopt;
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Plain read(), not an ifstream: a process that exits while we read makes
+  // read() fail with ESRCH, which libstdc++'s filebuf turns into an
+  // ios_base::failure thrown even with exceptions masked off — and callers
+  // run in destructors, so that was std::terminate.
+  const std::string path = "/proc/" + std::to_string(pid) + "/stat";
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  char buffer[4096];  // 52 numeric fields and a 16-byte name fit easily
+  ssize_t n = -1;
+  do {
+    n = read(fd, buffer, sizeof buffer - 1);
+  } while (n < 0 && errno == EINTR);
+  close(fd);
+  if (n <= 0) return std::nullopt;
+  const std::string stat(buffer, static_cast<std::size_t>(n));
   // The command name may contain spaces and parentheses: fields start after
   // the LAST ')'.
   const std::size_t paren = stat.rfind(')');
