@@ -51,7 +51,9 @@ class StepRun {
     started_at_ = Timestamp();
     if (config_.timeout.count() < 0) return FailBeforeRun("negative timeout specified");
 
-    ApplySubstitutions();
+    if (auto substituted = ApplySubstitutions(); !substituted) {
+      return FailBeforeRun(substituted.error().message);
+    }
     if (!when_.empty()) {
       auto allowed = EvaluateWhenExpressions(when_);
       if (!allowed)
@@ -103,17 +105,25 @@ class StepRun {
 
   // Substitution failures are logged and the literal text stays, as in the
   // reference: the controller already validated the references at admission.
-  void ApplySubstitutions() {
+  // A file refused as hostile (a FIFO, a device, too large) fails the step
+  // instead: the reference hung on it or read it until it ran out of memory.
+  Status ApplySubstitutions() {
     environment_ = config_.environment;
-    StepSubstitution substitution(config_.paths.StepsDir(), [this](const std::string& path) {
-      return deps_.files.ReadFile(path);
+    std::optional<Error> refused;
+    StepSubstitution substitution(config_.paths.StepsDir(), [&](const std::string& path) {
+      auto content = deps_.files.ReadFile(path, kMaxSubstitutedFileBytes);
+      if (!content && IsRefusedFile(content.error()) && !refused) refused = content.error();
+      return content;
     });
     if (auto replaced = SubstituteResults(substitution); !replaced) {
+      if (refused) return Fail(refused->Wrap("Error while substituting step results"));
       LogError("Error while substituting step results: {}", replaced.error().message);
     }
     if (auto replaced = SubstituteArtifacts(substitution); !replaced) {
+      if (refused) return Fail(refused->Wrap("Error while substituting step artifacts"));
       LogError("Error while substituting step artifacts: {}", replaced.error().message);
     }
+    return {};
   }
 
   Status SubstituteResults(StepSubstitution& substitution) {
@@ -140,7 +150,7 @@ class StepRun {
         command_[0].find('/', config_.paths.ScriptsDir().size() + 1) == std::string::npos;
     if (is_script) {
       // A script's text is substituted into a temporary copy that runs instead.
-      auto script = deps_.files.ReadFile(command_[0]);
+      auto script = deps_.files.ReadFile(command_[0], kMaxSubstitutedFileBytes);
       if (!script) return Fail(script.error());
       if (*script) {
         auto replaced = replace(**script);
@@ -204,6 +214,9 @@ class StepRun {
         "debug before step breakpoint has taken effect, waiting for user's decision:\n"
         "1) continue, use cmd: /tekton/debug/scripts/debug-beforestep-continue\n"
         "2) fail-continue, use cmd: /tekton/debug/scripts/debug-beforestep-fail-continue");
+    // Only whether `.beforestepexit` or `.beforestepexit.err` appears
+    // matters, as in the reference: the content ("0"/"1") is never read, so
+    // `echo > f` filling the file after creating it cannot race.
     std::string file = config_.post_file + ".beforestepexit";
     return deps_.waiter.Wait(file, {}).status == WaitOutcome::kReady;
   }
@@ -222,7 +235,12 @@ class StepRun {
   int Finish(StepDecision decision) {
     std::vector<RunResult> results;
     if (auto read = ReadResults(results); !read) {
-      LogInfo("Error while handling results: {}", read.error().message);
+      // A result too large for any message gets the reference's wording.
+      if (read.error().sys_errno == EFBIG) {
+        LogInfo("{} ({})", kMessageTooLong, read.error().message);
+      } else {
+        LogInfo("Error while handling results: {}", read.error().message);
+      }
       Downgrade(decision, 1);
       results.clear();
     }
@@ -248,12 +266,19 @@ class StepRun {
     if (decision.exit_code == 0 || !decision.await_breakpoint) decision.exit_code = exit_code;
   }
 
+  // The most of one result file that can end up in a message: 4096 bytes, or
+  // with compression what the controller still decompresses.
+  std::size_t MaxResultBytes() const {
+    return config_.compress_termination_message ? kMaxDecompressedBytes
+                                                : kMaxTerminationMessageBytes;
+  }
+
   Status ReadResults(std::vector<RunResult>& results) {
     auto read_all = [&](const std::vector<std::string>& names, const std::string& dir,
                         ResultType type) -> Status {
       for (const auto& name : names) {
         if (name.empty()) continue;
-        auto content = deps_.files.ReadFile(dir + "/" + name);
+        auto content = deps_.files.ReadFile(dir + "/" + name, MaxResultBytes());
         if (!content) return Fail(content.error());
         if (*content) results.push_back({name, std::move(**content), type});
       }
@@ -275,7 +300,7 @@ class StepRun {
          {std::pair{MetadataPath("artifacts/provenance.json"), ResultType::kStepArtifacts},
           std::pair{config_.paths.ArtifactsDir() + "/provenance.json",
                     ResultType::kTaskRunArtifacts}}) {
-      auto content = deps_.files.ReadFile(path);
+      auto content = deps_.files.ReadFile(path, MaxResultBytes());
       if (!content) return Fail(content.error());
       if (*content) artifacts_.push_back({path, std::move(**content), type});
     }
@@ -320,8 +345,18 @@ class StepRun {
         "2) fail-continue, use cmd: /tekton/debug/scripts/debug-fail-continue");
     std::string file = config_.post_file + ".breakpointexit";
     deps_.waiter.Wait(file, {});
-    auto content = deps_.files.ReadFile(file);
-    if (!content || !*content) {
+    // The debug scripts run `echo 1 > out.breakpointexit`: the shell creates
+    // the file empty and writes a moment later, and the creation wakes us.
+    if (!deps_.waiter.WaitForContent(file, kDebugExitFileContentBound)) {
+      LogInfo("{} is still empty after {} ms: reading it as it is", file,
+              kDebugExitFileContentBound.count());
+    }
+    auto content = deps_.files.ReadFile(file, kMaxDebugExitFileBytes);
+    if (!content) {
+      LogInfo("error occurred while reading breakpoint exit code : {}", content.error().message);
+      return 0;
+    }
+    if (!*content) {
       LogInfo(
           "error occurred while reading breakpoint exit code : breakpoint postfile {} not found",
           file);

@@ -4,7 +4,9 @@
 // last, so a waiter that sees it sees everything else — the post file.
 // Every dependency on the outside world is an interface.
 
+#include <cerrno>
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,7 +58,25 @@ class FileWaiter {
  public:
   virtual ~FileWaiter() = default;
   virtual WaitOutcome Wait(const std::string& file, const WaitOptions& options) = 0;
+  /// Waits at most `bound` for `file` to have content (see wait.h's
+  /// WaitForContent); false when it is still empty or missing.
+  virtual bool WaitForContent(const std::string& file, std::chrono::milliseconds bound) = 0;
 };
+
+/// How long a debug exit file (`echo 1 > out.breakpointexit`) may stay empty
+/// after it appeared before it is read as it is (empty: exit 0, as the
+/// reference). The shell fills it microseconds after creating it; seconds
+/// cover a heavily loaded node, and only a user who `touch`es the file by
+/// hand ever waits for the whole bound.
+inline constexpr std::chrono::milliseconds kDebugExitFileContentBound{5000};
+
+/// Most bytes read of a file substituted into the command, its environment
+/// or when expressions (step results, provenance.json, a script): a larger
+/// one could not be passed to exec anyway (ARG_MAX is 2 MiB with the default
+/// 8 MiB stack; one argument is at most 128 KiB).
+inline constexpr std::size_t kMaxSubstitutedFileBytes = 2 * 1024 * 1024;
+/// Most bytes read of a debug exit file: it holds one integer.
+inline constexpr std::size_t kMaxDebugExitFileBytes = 4096;
 
 /// File I/O of a step; abstract so tests can record it.
 class StepFiles {
@@ -65,8 +85,12 @@ class StepFiles {
   virtual Status MakeDirs(const std::string& path) = 0;
   /// Creates parent directories, then creates/truncates the file.
   virtual Status WriteFile(const std::string& path, std::string_view content) = 0;
-  /// nullopt when the file does not exist.
-  virtual Result<std::optional<std::string>> ReadFile(const std::string& path) = 0;
+  /// The whole file; nullopt when it does not exist. Never blocks and never
+  /// reads more than `max_bytes` + 1: a file that is not a regular file (a
+  /// FIFO would block forever, a device never end) fails with sys_errno
+  /// EINVAL, one larger than `max_bytes` with EFBIG (see IsRefusedFile).
+  virtual Result<std::optional<std::string>> ReadFile(const std::string& path,
+                                                      std::size_t max_bytes) = 0;
   virtual Status WriteTermination(const std::string& path, const std::vector<RunResult>& entries,
                                   bool compress) = 0;
   /// Writes an executable (0755) temporary file and returns its path.
@@ -98,6 +122,12 @@ Result<std::vector<std::string>> ResolveCommand(const StepConfig& config);
 /// Rejects names that could escape their directory: empty is allowed (the
 /// reference skips it), `/`, `.` and `..` are not.
 Status ValidateFileName(std::string_view kind, const std::string& name);
+
+/// True for the errors StepFiles::ReadFile gives for a file it refuses to
+/// read (not a regular file, or too large), as opposed to ordinary I/O errors.
+inline bool IsRefusedFile(const Error& error) {
+  return error.sys_errno == EINVAL || error.sys_errno == EFBIG;
+}
 
 /// This build's platform in the `os/arch[/variant]` form Go's platforms package uses.
 std::string CurrentPlatform();

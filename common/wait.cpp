@@ -43,9 +43,22 @@ WaitOutcome WaitForFile(const std::string& file, const WaitOptions& options, Fil
   if (file.empty()) return {WaitOutcome::kReady};
   for (;;) {
     if (auto outcome = CheckWaitFile(file, options, probe)) return *outcome;
-    if (int signo = events.Next(file); signo != 0) {
+    if (int signo = events.Next(file, std::nullopt); signo != 0) {
       return {.status = WaitOutcome::kInterrupted, .signal = signo};
     }
+  }
+}
+
+bool WaitForContent(const std::string& file, std::chrono::milliseconds bound, FileProbe& probe,
+                    WaitEvents& events) {
+  const auto deadline = events.Now() + bound;
+  for (;;) {
+    FileState state = probe.Stat(file);
+    if (state.kind == FileState::kExists && state.size > 0) return true;
+    if (state.kind == FileState::kError) return false;
+    // Checked after the file, so content that is there at the deadline counts.
+    if (events.Now() >= deadline) return false;
+    if (events.Next(file, deadline) != 0) return false;
   }
 }
 

@@ -3,6 +3,7 @@
 // file): the decision logic only. Where events come from and how files are
 // probed are interfaces, so the logic is tested without real files.
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -26,15 +27,19 @@ class FileProbe {
   virtual LockState ProbeLock(const std::string& lock_path) = 0;
 };
 
-/// Abstract source of wake-ups while waiting; the real one is inotify on the
-/// watched file's directory plus a fallback poll plus the signalfd.
+/// Abstract source of wake-ups (and of time) while waiting; the real one is
+/// inotify on the watched file's directory plus a fallback poll plus the
+/// signalfd, on the steady clock.
 class WaitEvents {
  public:
+  using Clock = std::chrono::steady_clock;
   virtual ~WaitEvents() = default;
-  /// Blocks until something under `file`'s directory may have changed or the
-  /// poll interval passed (returns 0), or a terminating signal arrived
-  /// (returns its number).
-  virtual int Next(const std::string& file) = 0;
+  /// Blocks until something under `file`'s directory may have changed, the
+  /// poll interval passed or `deadline` (when set) was reached (returns 0),
+  /// or a terminating signal arrived (returns its number).
+  virtual int Next(const std::string& file, std::optional<Clock::time_point> deadline) = 0;
+  /// The clock `deadline` is measured on.
+  virtual Clock::time_point Now() = 0;
 };
 
 struct WaitOptions {
@@ -67,5 +72,13 @@ std::optional<WaitOutcome> CheckWaitFile(const std::string& file, const WaitOpti
 /// An empty `file` is ready at once.
 WaitOutcome WaitForFile(const std::string& file, const WaitOptions& options, FileProbe& probe,
                         WaitEvents& events);
+
+/// Waits at most `bound` until `file` has content: true once it has, false
+/// when the bound passed, stat failed or a terminating signal arrived.
+/// For files written by `echo N > f`, which the shell creates empty and fills
+/// a moment later: a reader woken by the creation must not take the empty
+/// file for the final one.
+bool WaitForContent(const std::string& file, std::chrono::milliseconds bound, FileProbe& probe,
+                    WaitEvents& events);
 
 }  // namespace podstep

@@ -11,7 +11,8 @@ class RealStepFiles : public StepFiles {
  public:
   Status MakeDirs(const std::string& path) override;
   Status WriteFile(const std::string& path, std::string_view content) override;
-  Result<std::optional<std::string>> ReadFile(const std::string& path) override;
+  Result<std::optional<std::string>> ReadFile(const std::string& path,
+                                              std::size_t max_bytes) override;
   Status WriteTermination(const std::string& path, const std::vector<RunResult>& entries,
                           bool compress) override;
   Result<std::string> WriteTempExecutable(std::string_view content) override;
@@ -24,10 +25,14 @@ class SystemWallClock : public WallClock {
 
 class RealFileWaiter : public FileWaiter {
  public:
+  RealFileWaiter(SignalChannel& signals, WaitTimings timings) : events_(signals, timings) {}
   RealFileWaiter(SignalChannel& signals, std::chrono::milliseconds poll_interval)
-      : events_(signals, poll_interval) {}
+      : events_(signals, WaitTimings{.poll_interval = poll_interval}) {}
   WaitOutcome Wait(const std::string& file, const WaitOptions& options) override {
     return WaitForFile(file, options, probe_, events_);
+  }
+  bool WaitForContent(const std::string& file, std::chrono::milliseconds bound) override {
+    return podstep::WaitForContent(file, bound, probe_, events_);
   }
 
  private:

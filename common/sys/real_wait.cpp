@@ -5,6 +5,11 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cstring>
+
+#include "common/logging.h"
+
 namespace podstep {
 
 FileState RealFileProbe::Stat(const std::string& path) {
@@ -23,14 +28,38 @@ LockState RealFileProbe::ProbeLock(const std::string& lock_path) {
   return errno == EWOULDBLOCK ? LockState::kHeld : LockState::kUnknown;
 }
 
-int InotifyWaitEvents::Next(const std::string& file) {
-  if (!watcher_) {
-    // Without inotify (no instances left) the fallback poll still works.
-    if (auto opened = DirWatcher::Open()) watcher_.emplace(std::move(*opened));
+std::chrono::milliseconds InotifyWaitEvents::NextPollInterval() {
+  if (watcher_) return timings_.poll_interval;
+  // No inotify: a fast poll keeps the hand-off within milliseconds. It backs
+  // off a little so a long wait costs ~100 stat()s a second, not more.
+  auto interval = fast_poll_;
+  fast_poll_ = std::min(fast_poll_ + timings_.fast_poll_step, timings_.fast_poll_max);
+  return interval;
+}
+
+int InotifyWaitEvents::Next(const std::string& file, std::optional<Clock::time_point> deadline) {
+  if (!watcher_ && !inotify_failed_) {
+    if (auto opened = DirWatcher::Open(); opened) {
+      watcher_.emplace(std::move(*opened));
+    } else {
+      // EMFILE here is fs.inotify.max_user_instances (128 per uid by default,
+      // shared by every container of that uid on the node), not our fd limit.
+      inotify_failed_ = true;
+      fast_poll_ = timings_.fast_poll_min;
+      LogWarning(
+          "{}: waiting with a {} ms poll instead (if this is \"too many open files\", raise the "
+          "sysctl fs.inotify.max_user_instances on the node)",
+          opened.error().message, timings_.fast_poll_min.count());
+    }
   }
   if (watcher_ && watcher_->WatchParentOf(file)) return 0;
+  auto wait = NextPollInterval();
+  if (deadline) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Now());
+    wait = std::clamp(left, std::chrono::milliseconds(0), wait);
+  }
   pollfd fds[] = {{watcher_ ? watcher_->fd() : -1, POLLIN, 0}, {signals_.fd(), POLLIN, 0}};
-  int ready = RetryEintr([&] { return ::poll(fds, 2, static_cast<int>(poll_interval_.count())); });
+  int ready = RetryEintr([&] { return ::poll(fds, 2, static_cast<int>(wait.count())); });
   if (ready <= 0) return 0;
   if (fds[0].revents != 0) watcher_->Drain();
   if (fds[1].revents != 0) {

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
+#include <set>
 
 namespace podstep {
 namespace {
@@ -14,8 +16,16 @@ class FakeWaiter : public FileWaiter {
     auto found = outcomes.find(file);
     return found == outcomes.end() ? WaitOutcome{} : found->second;
   }
+  bool WaitForContent(const std::string& file, std::chrono::milliseconds bound) override {
+    content_waits.emplace_back(file, bound);
+    if (before_content_check) before_content_check();
+    return content_arrives;
+  }
   std::map<std::string, WaitOutcome> outcomes;
   std::vector<std::string> waited;
+  std::vector<std::pair<std::string, std::chrono::milliseconds>> content_waits;
+  std::function<void()> before_content_check;
+  bool content_arrives = true;
 };
 
 class FakeRunner : public ProcessRunner {
@@ -38,11 +48,22 @@ class FakeFiles : public StepFiles {
     files[path] = std::string(content);
     return {};
   }
-  Result<std::optional<std::string>> ReadFile(const std::string& path) override {
+  // Like the real one: refused files fail with EINVAL, larger ones with EFBIG.
+  Result<std::optional<std::string>> ReadFile(const std::string& path,
+                                              std::size_t max_bytes) override {
+    read_limits[path] = max_bytes;
+    if (fifos.contains(path)) return Fail("refusing to read '" + path + "': a FIFO", EINVAL);
     auto found = files.find(path);
     if (found == files.end()) return std::optional<std::string>();
+    if (found->second.size() > max_bytes) {
+      return Fail("refusing to read '" + path + "': larger than " + std::to_string(max_bytes) +
+                      " bytes",
+                  EFBIG);
+    }
     return std::optional<std::string>(found->second);
   }
+  std::set<std::string> fifos;
+  std::map<std::string, std::size_t> read_limits;
   Status WriteTermination(const std::string& path, const std::vector<RunResult>& entries,
                           bool compress) override {
     auto built = BuildTerminationMessage(files[path], entries, compress);
@@ -284,6 +305,79 @@ TEST_F(StepTest, BreakpointOnFailureWaitsForTheExitCode) {
   EXPECT_FALSE(files.Has("/run/1/out"));
   EXPECT_FALSE(files.Has("/run/1/out.err"));
   EXPECT_EQ(waiter.waited.back(), "/run/1/out.breakpointexit");
+}
+
+// `echo 1 > out.breakpointexit` creates the file empty: the exit code is read
+// only once the file has content (issue 7 §2).
+TEST_F(StepTest, BreakpointExitIsReadOnlyOnceItHasContent) {
+  config.breakpoint_on_failure = true;
+  runner.outcome = RunOutcome::Exited(4);
+  files.files["/run/1/out.breakpointexit"] = "";
+  waiter.before_content_check = [&] { files.files["/run/1/out.breakpointexit"] = "1\n"; };
+  EXPECT_EQ(Run(), 1);
+  ASSERT_EQ(waiter.content_waits.size(), 1u);
+  EXPECT_EQ(waiter.content_waits[0].first, "/run/1/out.breakpointexit");
+  EXPECT_EQ(waiter.content_waits[0].second, kDebugExitFileContentBound);
+  EXPECT_EQ(files.read_limits["/run/1/out.breakpointexit"], kMaxDebugExitFileBytes);
+}
+
+// Still empty after the bound: the reference's reading of an empty file, exit 0.
+TEST_F(StepTest, BreakpointExitStillEmptyAfterTheBoundExitsZero) {
+  config.breakpoint_on_failure = true;
+  runner.outcome = RunOutcome::Exited(4);
+  files.files["/run/1/out.breakpointexit"] = "";
+  waiter.content_arrives = false;
+  EXPECT_EQ(Run(), 0);
+}
+
+TEST_F(StepTest, ResultFilesAreReadWithTheMessageLimit) {
+  config.results = {"a"};
+  config.step_results = {"s"};
+  files.files["/tekton/results/a"] = "v";
+  files.files["/run/1/status/results/s"] = "w";
+  EXPECT_EQ(Run(), 0);
+  EXPECT_EQ(files.read_limits["/tekton/results/a"], kMaxTerminationMessageBytes);
+  EXPECT_EQ(files.read_limits["/run/1/status/results/s"], kMaxTerminationMessageBytes);
+  EXPECT_EQ(files.read_limits["/run/1/status/artifacts/provenance.json"],
+            kMaxTerminationMessageBytes);
+}
+
+// Compressed, more fits, up to what the controller decompresses.
+TEST_F(StepTest, CompressedResultFilesAreReadUpToTheDecompressionLimit) {
+  config.results = {"a"};
+  config.compress_termination_message = true;
+  files.files["/tekton/results/a"] = std::string(6000, 'a');
+  EXPECT_EQ(Run(), 0);
+  EXPECT_EQ(files.read_limits["/tekton/results/a"], kMaxDecompressedBytes);
+  EXPECT_TRUE(HasEntry("a", std::string(6000, 'a')));
+}
+
+TEST_F(StepTest, ResultThatIsAFifoFailsTheStep) {
+  config.results = {"a"};
+  files.fifos.insert("/tekton/results/a");
+  EXPECT_EQ(Run(), 1);
+  EXPECT_TRUE(files.Has("/run/1/out.err"));
+  EXPECT_FALSE(files.Has("/run/1/out"));
+  EXPECT_FALSE(files.Has("/run/1/status/exitCode"));
+  EXPECT_EQ(CountKey("StartedAt"), 1);
+}
+
+TEST_F(StepTest, SubstitutedResultThatIsAFifoFailsBeforeRunning) {
+  config.command_args = {"$(steps.first.results.r)"};
+  files.fifos.insert("/tekton/steps/step-first/results/r");
+  EXPECT_EQ(Run(), 1);
+  EXPECT_TRUE(runner.requests.empty());
+  EXPECT_TRUE(files.Has("/run/1/out.err"));
+  EXPECT_EQ(files.read_limits["/tekton/steps/step-first/results/r"], kMaxSubstitutedFileBytes);
+}
+
+// A missing file is still only logged, as in the reference.
+TEST_F(StepTest, MissingSubstitutedResultLeavesTheTextAndRuns) {
+  config.command_args = {"$(steps.first.results.r)"};
+  EXPECT_EQ(Run(), 0);
+  ASSERT_EQ(runner.requests.size(), 1u);
+  EXPECT_EQ(runner.requests[0].argv,
+            (std::vector<std::string>{"cmd", "$(steps.first.results.r)"}));
 }
 
 }  // namespace

@@ -34,19 +34,27 @@ class FakeFiles : public FileProbe {
   int stats = 0;
 };
 
+// Each Next() also advances the fake clock by `tick`, never past the deadline.
 class ScriptedEvents : public WaitEvents {
  public:
   explicit ScriptedEvents(std::vector<std::function<int()>> steps) : steps_(std::move(steps)) {}
-  int Next(const std::string& file) override {
+  int Next(const std::string& file, std::optional<Clock::time_point> deadline) override {
     last_file = file;
+    last_deadline = deadline;
+    now += tick;
+    if (deadline && now > *deadline) now = *deadline;
     if (calls >= steps_.size()) {
       ADD_FAILURE() << "waited more often than scripted";
       return 15;
     }
     return steps_[calls++]();
   }
+  Clock::time_point Now() override { return now; }
   size_t calls = 0;
   std::string last_file;
+  std::optional<Clock::time_point> last_deadline;
+  Clock::time_point now{};
+  std::chrono::milliseconds tick{100};
 
  private:
   std::vector<std::function<int()>> steps_;
@@ -160,6 +168,44 @@ TEST(WaitForFileTest, UnknownLockStateKeepsWaiting) {
     return 0;
   }});
   EXPECT_EQ(WaitForFile("/run/0/out", {}, files, events).status, WaitOutcome::kReady);
+}
+
+TEST(WaitForContentTest, ContentAlreadyThereNeedsNoWait) {
+  FakeFiles files;
+  files.files["/run/0/out.breakpointexit"] = "1\n";
+  ScriptedEvents events({});
+  EXPECT_TRUE(WaitForContent("/run/0/out.breakpointexit", std::chrono::seconds(5), files, events));
+}
+
+// `echo 1 > f`: created empty, written a moment later.
+TEST(WaitForContentTest, WaitsForTheWriteAfterTheCreation) {
+  FakeFiles files;
+  files.files["/f"] = "";
+  ScriptedEvents events({[] { return 0; },
+                         [&] {
+                           files.files["/f"] = "1\n";
+                           return 0;
+                         }});
+  EXPECT_TRUE(WaitForContent("/f", std::chrono::seconds(5), files, events));
+  EXPECT_EQ(events.calls, 2u);
+  ASSERT_TRUE(events.last_deadline.has_value());
+  EXPECT_EQ(*events.last_deadline, WaitEvents::Clock::time_point{} + std::chrono::seconds(5));
+}
+
+TEST(WaitForContentTest, GivesUpAtTheBound) {
+  FakeFiles files;
+  files.files["/f"] = "";
+  std::vector<std::function<int()>> steps(100, [] { return 0; });
+  ScriptedEvents events(steps);
+  EXPECT_FALSE(WaitForContent("/f", std::chrono::seconds(1), files, events));
+  EXPECT_EQ(events.calls, 10u);  // 100 ms a tick
+}
+
+TEST(WaitForContentTest, ASignalEndsTheWait) {
+  FakeFiles files;
+  files.files["/f"] = "";
+  ScriptedEvents events({[] { return 15; }});
+  EXPECT_FALSE(WaitForContent("/f", std::chrono::seconds(5), files, events));
 }
 
 }  // namespace
