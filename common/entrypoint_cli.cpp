@@ -16,7 +16,8 @@ std::vector<std::string> SplitCommaList(const std::string& list) {
 }
 
 EntrypointCommandLine ParseEntrypointCommandLine(
-    const std::vector<std::string>& args, const std::function<const char*(const char*)>& getenv) {
+    const std::vector<std::string>& args, const std::function<const char*(const char*)>& getenv,
+    CredentialFiles& credential_files) {
   auto env = [&](const char* name) -> std::string {
     const char* value = getenv(name);
     return value == nullptr ? "" : value;
@@ -28,7 +29,6 @@ EntrypointCommandLine ParseEntrypointCommandLine(
   std::string wait_files, results, step_results;
   bool version = false, enable_spire = false;
   std::string spire_socket_path;
-  std::vector<std::string> basic_git, ssh_git, basic_docker, docker_config, docker_cfg;
 
   GoFlagSet flags("entrypoint");
   flags.AddString("entrypoint", &config.entrypoint, "", "Original specified entrypoint to execute");
@@ -69,11 +69,9 @@ EntrypointCommandLine ParseEntrypointCommandLine(
   flags.AddString("spire_socket_path", &spire_socket_path,
                   "unix:///spiffe-workload-api/spire-agent.sock",
                   "Experimental: The SPIRE agent socket for SPIFFE workload API.");
-  flags.AddRepeated("basic-git", &basic_git, "List of secret=url pairs.");
-  flags.AddRepeated("ssh-git", &ssh_git, "List of secret=url pairs.");
-  flags.AddRepeated("basic-docker", &basic_docker, "List of secret=url pairs.");
-  flags.AddRepeated("docker-config", &docker_config, "Docker config.json secret file.");
-  flags.AddRepeated("docker-cfg", &docker_cfg, "Docker .dockercfg secret file.");
+  Credentials& credentials =
+      line.credentials.emplace(config.paths.CredsSecretsDir(), credential_files);
+  credentials.Register(flags);
   flags.AddBool("version", &version, "Print the version of this entrypoint and exit");
 
   SplitArgs split = SplitAtDoubleDash(args);
@@ -101,14 +99,6 @@ EntrypointCommandLine ParseEntrypointCommandLine(
   config.platform = CurrentPlatform();
   config.hermetic = env("TEKTON_HERMETIC") == "1" && env("TEKTON_RESOURCE_NAME").empty();
   if (enable_spire) config.unsupported.push_back("-enable_spire (SPIRE result signing)");
-  for (const auto* creds : {&basic_git, &ssh_git, &basic_docker, &docker_config, &docker_cfg}) {
-    if (!creds->empty()) {
-      config.unsupported.push_back(
-          "credential flags (-basic-git, -ssh-git, -basic-docker, "
-          "-docker-config, -docker-cfg)");
-      break;
-    }
-  }
   return line;
 }
 

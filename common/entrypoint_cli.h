@@ -3,9 +3,11 @@
 // semantics, turned into a StepConfig.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/credentials/credentials.h"
 #include "common/step.h"
 
 namespace podstep {
@@ -16,13 +18,17 @@ struct EntrypointCommandLine {
   std::string usage;                    // Go-style flag usage (kHelp, kUsageError)
   std::vector<std::string> positional;  // subcommand and its arguments
   StepConfig config;
+  /// The credential flags' secrets, read while parsing (set when kRun).
+  std::optional<Credentials> credentials;
 };
 
 /// Parses argv (without the program name). `getenv` supplies the
 /// environment (TEKTON_PLATFORM_COMMANDS, TEKTON_HERMETIC, TEKTON_RESOURCE_NAME,
-/// PODSTEP_TEKTON_ROOT) so tests need not touch the process's own.
+/// PODSTEP_TEKTON_ROOT) so tests need not touch the process's own;
+/// `credential_files` reads the secrets the credential flags name.
 EntrypointCommandLine ParseEntrypointCommandLine(
-    const std::vector<std::string>& args, const std::function<const char*(const char*)>& getenv);
+    const std::vector<std::string>& args, const std::function<const char*(const char*)>& getenv,
+    CredentialFiles& credential_files);
 
 /// Splits a Go `strings.Split(s, ",")` list; an empty string gives {""} like Go.
 std::vector<std::string> SplitCommaList(const std::string& list);

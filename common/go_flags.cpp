@@ -61,15 +61,9 @@ void GoFlagSet::AddDuration(std::string name, std::chrono::nanoseconds* target, 
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 }
 
-void GoFlagSet::AddRepeated(
-    std::string name, std::vector<std::string>* target, std::string usage,
-    std::function<std::optional<std::string>(const std::string&)> validate) {
-  target->clear();
-  app_->add_option("--" + name, *target)
-      ->expected(0, 1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->allow_extra_args(false);
-  Add(std::move(name), Flag(Kind::kRepeated, std::move(usage), "")).validate = std::move(validate);
+void GoFlagSet::AddVar(std::string name, std::string usage,
+                       std::function<std::optional<std::string>(const std::string&)> set) {
+  Add(std::move(name), Flag(Kind::kVar, std::move(usage), "")).set = std::move(set);
 }
 
 // Go's FlagSet.parseOne, one argument at a time; what it accepts is handed to
@@ -127,10 +121,11 @@ ParseOutcome GoFlagSet::Parse(const std::vector<std::string>& args) {
     if (flag.kind == Kind::kDuration && !ParseGoDuration(*value)) {
       return error("invalid value \"" + *value + "\" for flag -" + name + ": parse error");
     }
-    if (flag.validate) {
-      if (auto invalid = flag.validate(*value)) {
+    if (flag.kind == Kind::kVar) {
+      if (auto invalid = flag.set(*value)) {
         return error("invalid value \"" + *value + "\" for flag -" + name + ": " + *invalid);
       }
+      continue;  // the value is the setter's; CLI11 holds nothing for it
     }
     tokens.push_back("--" + name + "=" + *value);
   }
@@ -173,7 +168,7 @@ std::string GoFlagSet::Usage() const {
         case Kind::kDuration:
           type_name = "duration";
           break;
-        case Kind::kRepeated:
+        case Kind::kVar:
           type_name = "value";
           break;
       }

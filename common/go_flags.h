@@ -47,10 +47,11 @@ class GoFlagSet {
                  std::string usage);
   /// Go duration syntax; default 0.
   void AddDuration(std::string name, std::chrono::nanoseconds* target, std::string usage);
-  /// May be given many times; each value is appended. `validate` returns an
-  /// error text to reject a value (`invalid value "V" for flag -NAME: TEXT`).
-  void AddRepeated(std::string name, std::vector<std::string>* target, std::string usage,
-                   std::function<std::optional<std::string>(const std::string&)> validate = {});
+  /// Go's `FlagSet.Var`: `set` receives each occurrence's value, in order,
+  /// as it is parsed; a returned text rejects it and ends the parse with
+  /// `invalid value "V" for flag -NAME: TEXT`.
+  void AddVar(std::string name, std::string usage,
+              std::function<std::optional<std::string>(const std::string&)> set);
 
   /// Parses like Go's FlagSet.Parse with ContinueOnError; never throws.
   ParseOutcome Parse(const std::vector<std::string>& args);
@@ -59,7 +60,7 @@ class GoFlagSet {
   std::string Usage() const;
 
  private:
-  enum class Kind { kBool, kString, kDuration, kRepeated };
+  enum class Kind { kBool, kString, kDuration, kVar };
   struct Flag {
     Flag(Kind kind, std::string usage, std::string default_text)
         : kind(kind), usage(std::move(usage)), default_text(std::move(default_text)) {}
@@ -68,7 +69,7 @@ class GoFlagSet {
     std::string default_text;
     std::chrono::nanoseconds* duration = nullptr;
     std::string duration_text;  // CLI11 stores the text; converted after parsing
-    std::function<std::optional<std::string>(const std::string&)> validate;
+    std::function<std::optional<std::string>(const std::string&)> set;  // kVar
   };
   Flag& Add(std::string name, Flag flag);
 

@@ -10,6 +10,7 @@
 #include "common/logging.h"
 #include "common/subcommands.h"
 #include "common/sys/posix_process_runner.h"
+#include "common/sys/real_credential_files.h"
 #include "common/sys/real_step_deps.h"
 
 extern char** environ;
@@ -18,13 +19,36 @@ namespace {
 
 constexpr std::chrono::milliseconds kFallbackPoll{200};
 
+// As the reference does before every step, even one that will be skipped:
+// write /tekton/creds from the credential flags, then copy it into $HOME.
+// Failures are logged and the step goes on.
+void SetUpCredentials(const podstep::Credentials& credentials, const podstep::TektonPaths& paths) {
+  using namespace podstep;
+  for (const Error& error : credentials.Write(paths.CredsDir())) {
+    LogInfo("Error initializing credentials: {}", error.message);
+  }
+  const char* home = std::getenv("HOME");
+  for (const std::string& warning :
+       CopyCredsToHome(paths.CredsDir(), home ? home : "", kCredsInitCredentials)) {
+    LogInfo("{}", warning);
+  }
+}
+
 int RunEntrypoint(const podstep::StepConfig& config) {
   using namespace podstep;
+  RealStepFiles files;
+  SystemWallClock clock;
+  // Checked before anything is opened: with too few descriptors the outcome
+  // was lost (no lock, no `.err`); now one is still free to write `.err`.
+  if (auto headroom = CheckDescriptorHeadroom(DescriptorsNeeded(config)); !headroom) {
+    return FailStepBeforeStart(config, files, clock,
+                               "Error executing command: " + headroom.error().message);
+  }
+  IgnoreSelfInflictedSignals();
   auto signals = SignalChannel::Open();
   if (!signals) {
-    LogError("Error executing command: {}", signals.error().message);
-    if (!config.post_file.empty()) (void)RealStepFiles().WriteFile(config.post_file + ".err", "");
-    return 1;
+    return FailStepBeforeStart(config, files, clock,
+                               "Error executing command: " + signals.error().message);
   }
   // Orphans of the command are re-parented to us and reaped in the run loop,
   // whether or not we are PID 1.
@@ -43,9 +67,9 @@ int RunEntrypoint(const podstep::StepConfig& config) {
   }
   RealFileWaiter waiter(*signals, kFallbackPoll);
   PosixProcessRunner runner(*signals);
-  RealStepFiles files;
-  SystemWallClock clock;
-  return RunStep(config, {waiter, runner, files, clock});
+  const int exit_code = RunStep(config, {waiter, runner, files, clock});
+  signals->LeaveBlockedAtExit();
+  return exit_code;
 }
 
 }  // namespace
@@ -53,7 +77,9 @@ int RunEntrypoint(const podstep::StepConfig& config) {
 int main(int argc, char** argv) {
   using podstep::EntrypointCommandLine;
   std::vector<std::string> args(argv + 1, argv + argc);
-  EntrypointCommandLine line = podstep::ParseEntrypointCommandLine(args, &std::getenv);
+  podstep::RealCredentialFiles credential_files;
+  EntrypointCommandLine line =
+      podstep::ParseEntrypointCommandLine(args, &std::getenv, credential_files);
   switch (line.status) {
     case EntrypointCommandLine::kHelp:
       std::fputs(line.usage.c_str(), stderr);
@@ -71,6 +97,7 @@ int main(int argc, char** argv) {
     podstep::LogInfo("{}", subcommand->message);
     return subcommand->ok ? 0 : 1;
   }
+  SetUpCredentials(*line.credentials, line.config.paths);
   for (char** entry = environ; *entry != nullptr; ++entry)
     line.config.environment.push_back(*entry);
   return RunEntrypoint(line.config);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/sys/unique_fd.h"
@@ -29,11 +30,52 @@ bool WriteAll(int fd, std::string_view data) {
   return true;
 }
 
-Status MakeDirs(const std::string& path) {
-  std::error_code ec;
-  std::filesystem::create_directories(path, ec);
-  if (ec) return Fail(Error{ec.value(), "mkdir " + path + ": " + ec.message()});
+Status MakeDirs(const std::string& path, mode_t mode) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0) {
+    if (S_ISDIR(info.st_mode)) return {};
+    return Fail(ErrnoError("mkdir " + path, ENOTDIR));
+  }
+  size_t end = path.size();
+  while (end > 0 && path[end - 1] == '/') --end;
+  size_t start = end;
+  while (start > 0 && path[start - 1] != '/') --start;
+  if (start > 1) {
+    if (auto parent = MakeDirs(path.substr(0, start - 1), mode); !parent) return parent;
+  }
+  if (::mkdir(path.c_str(), mode) != 0) {
+    int err = errno;
+    // "a/." and races with another creator end here with EEXIST.
+    if (::lstat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) return {};
+    return Fail(ErrnoError("mkdir " + path, err));
+  }
   return {};
+}
+
+Result<std::optional<std::string>> ReadRegularFileIfExists(const std::string& path,
+                                                           size_t max_bytes) {
+  UniqueFd fd(RetryEintr(
+      [&] { return ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY); }));
+  if (!fd.valid()) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return Fail(ErrnoError("open " + path));
+  }
+  struct stat info {};
+  if (::fstat(fd.get(), &info) != 0) return Fail(ErrnoError("stat " + path));
+  if (!S_ISREG(info.st_mode)) return Fail("read " + path + ": not a regular file");
+  std::string content;
+  char buffer[65536];
+  for (;;) {
+    size_t want = std::min(sizeof buffer, max_bytes + 1 - content.size());
+    ssize_t n = RetryEintr([&] { return ::read(fd.get(), buffer, want); });
+    if (n < 0) return Fail(ErrnoError("read " + path));
+    if (n == 0) break;
+    content.append(buffer, static_cast<size_t>(n));
+    if (content.size() > max_bytes) {
+      return Fail("read " + path + ": larger than " + std::to_string(max_bytes) + " bytes");
+    }
+  }
+  return std::optional<std::string>(std::move(content));
 }
 
 Status WriteFileCreatingParents(const std::string& path, std::string_view content) {

@@ -1,6 +1,8 @@
 #pragma once
 // Small file helpers shared by the real implementations.
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,8 +14,16 @@ namespace podstep {
 /// Writes all of `data`, retrying short writes and EINTR; false with errno set on failure.
 bool WriteAll(int fd, std::string_view data);
 
-/// `mkdir -p` with mode 0777 (before umask), like Go's os.MkdirAll(p, os.ModePerm).
-Status MakeDirs(const std::string& path);
+/// Go's os.MkdirAll: `mkdir -p` with `mode` (before umask) for each directory
+/// it creates; an existing directory is left as it is. Fails with Go's text,
+/// naming the directory that could not be made ("mkdir /a/b: permission denied").
+Status MakeDirs(const std::string& path, mode_t mode = 0777);
+
+/// Reads a regular file whole, without blocking on a FIFO or device (they are
+/// refused) and without reading more than `max_bytes` (a larger file fails).
+/// nullopt when the file does not exist. Errors read "open P: …", "read P: …".
+Result<std::optional<std::string>> ReadRegularFileIfExists(const std::string& path,
+                                                           size_t max_bytes);
 
 /// Creates parent directories, then creates/truncates `path` with `content` (0666 before umask).
 Status WriteFileCreatingParents(const std::string& path, std::string_view content);

@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "unit/fake_credential_files.h"
+
 namespace podstep {
 namespace {
 
@@ -13,9 +15,10 @@ class EntrypointCliTest : public ::testing::Test {
     return ParseEntrypointCommandLine(args, [this](const char* name) -> const char* {
       auto found = env.find(name);
       return found == env.end() ? nullptr : found->second.c_str();
-    });
+    }, credential_files);
   }
   std::map<std::string, std::string> env;
+  FakeCredentialFiles credential_files;
 };
 
 TEST(SplitCommaListTest, GoStringsSplit) {
@@ -101,9 +104,25 @@ TEST_F(EntrypointCliTest, EnvironmentDrivenSettings) {
   EXPECT_FALSE(Parse({}).config.hermetic);
 }
 
-TEST_F(EntrypointCliTest, UnsupportedFeaturesAreRecorded) {
-  EXPECT_FALSE(Parse({"-basic-docker=s=https://r"}).config.unsupported.empty());
+TEST_F(EntrypointCliTest, OnlySpireIsUnsupported) {
+  credential_files.secrets["/tekton/creds-secrets/s/username"] = "u";
+  credential_files.secrets["/tekton/creds-secrets/s/password"] = "p";
+  auto line = Parse({"-basic-docker=s=https://r", "-docker-cfg=c", "-docker-config=j"});
+  ASSERT_EQ(line.status, EntrypointCommandLine::kRun) << line.error;
+  EXPECT_TRUE(line.config.unsupported.empty());
+  EXPECT_FALSE(line.credentials->empty());
   EXPECT_FALSE(Parse({"-enable_spire"}).config.unsupported.empty());
+}
+
+TEST_F(EntrypointCliTest, CredentialSecretsAreReadWhileParsing) {
+  env["PODSTEP_TEKTON_ROOT"] = "/r";
+  auto line = Parse({"-basic-git=foo=https://github.com", "-entrypoint", "x"});
+  EXPECT_EQ(line.status, EntrypointCommandLine::kUsageError);
+  EXPECT_EQ(line.error,
+            "invalid value \"foo=https://github.com\" for flag -basic-git: open "
+            "/r/creds-secrets/foo/username: no such file or directory");
+  EXPECT_NE(line.usage.find("  -basic-git value\n    \tList of secret=url pairs.\n"),
+            std::string::npos);
 }
 
 }  // namespace

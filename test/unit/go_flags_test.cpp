@@ -41,11 +41,11 @@ struct TestFlags {
     flags_.AddString("s", &s_, "dflt", "a string");
     flags_.AddString("empty", &empty_, "", "no default");
     flags_.AddDuration("timeout", &timeout_, "a duration");
-    flags_.AddRepeated("many", &many_, "repeatable",
-                       [](const std::string& v) -> std::optional<std::string> {
-                         if (v == "bad") return "rejected";
-                         return std::nullopt;
-                       });
+    flags_.AddVar("many", "repeatable", [this](const std::string& v) -> std::optional<std::string> {
+      if (v == "bad") return "rejected";
+      many_.push_back(v);
+      return std::nullopt;
+    });
   }
   GoFlagSet flags_;
   bool b_ = true;
@@ -134,13 +134,12 @@ TEST_F(GoFlagSetTest, UsageInGoFormat) {
   bool b = false, x = false;
   std::string s, n;
   std::chrono::nanoseconds d;
-  std::vector<std::string> r;
   flags.AddBool("x", &x, "short bool");
   flags.AddBool("bool_flag", &b, "If specified, do it");
   flags.AddString("path", &s, "/tekton/termination", "file to `write`\nsecond line");
   flags.AddString("name", &n, "", "a name");
   flags.AddDuration("timeout", &d, "sets timeout");
-  flags.AddRepeated("basic-git", &r, "List of secret=url pairs.");
+  flags.AddVar("basic-git", "List of secret=url pairs.", [](const std::string&) { return std::nullopt; });
   EXPECT_EQ(
       flags.Usage(),
       "Usage of entrypoint:\n"
