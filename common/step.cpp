@@ -274,6 +274,12 @@ class StepRun {
   }
 
   Status ReadResults(std::vector<RunResult>& results) {
+    // With sidecar-logs the results sidecar prints the results and the
+    // termination message holds only StartedAt/ExitCode/Reason (the
+    // reference writes no result and no artifact there). Not even reading
+    // them keeps a result above 4096 bytes — the point of sidecar logs —
+    // from failing the step, and a FIFO from hanging it.
+    if (config_.result_from != kResultFromTerminationMessage) return {};
     auto read_all = [&](const std::vector<std::string>& names, const std::string& dir,
                         ResultType type) -> Status {
       for (const auto& name : names) {
@@ -291,10 +297,6 @@ class StepRun {
     if (auto read = read_all(config_.step_results, MetadataPath("results"), ResultType::kStep);
         !read) {
       return read;
-    }
-    if (config_.result_from != kResultFromTerminationMessage) {
-      results.clear();  // the controller reads them from the sidecar's logs instead
-      return {};
     }
     for (auto [path, type] :
          {std::pair{MetadataPath("artifacts/provenance.json"), ResultType::kStepArtifacts},
