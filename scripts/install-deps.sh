@@ -8,7 +8,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev zlib1g-dev
   libgtest-dev libgmock-dev libyaml-cpp-dev
   musl-tools util-linux procps
-  git
+  git lcov
 )
 
 missing=()

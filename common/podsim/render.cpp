@@ -217,31 +217,17 @@ json EnvList(const json& env, const Variables& vars) {
 }
 
 std::string WhenExpressionsJson(const json& when) {
-  json out = json::array();
+  // Go marshals the fields in the struct's order (input, operator, values,
+  // cel), empty ones omitted; ordered_json keeps that order where json sorts.
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const json& w : when) {
-    // Go marshals the fields in the struct's order, empty ones omitted.
-    json o = json::object();
-    if (w.contains("input")) o["input"] = w["input"];
-    if (w.contains("operator")) o["operator"] = w["operator"];
-    if (w.contains("values")) o["values"] = w["values"];
-    if (w.contains("cel")) o["cel"] = w["cel"];
-    out.push_back(o);
-  }
-  // nlohmann sorts keys; Go's order is input, operator, values, cel. Build by hand.
-  std::string text = "[";
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (i > 0) text += ",";
-    text += "{";
-    bool first = true;
+    nlohmann::ordered_json o = nlohmann::ordered_json::object();
     for (const char* key : {"input", "operator", "values", "cel"}) {
-      if (!out[i].contains(key)) continue;
-      if (!first) text += ",";
-      first = false;
-      text += json(key).dump() + ":" + out[i][key].dump();
+      if (w.contains(key)) o[key] = nlohmann::ordered_json(w[key]);
     }
-    text += "}";
+    out.push_back(std::move(o));
   }
-  return text + "]";
+  return out.dump();
 }
 
 Result<RenderedPod> RenderTask(const Task& task, const json& task_run, const std::string& run_name,
