@@ -1,7 +1,9 @@
 # podstep images: drop-in replacements for Tekton's entrypoint and nop images.
 #
-#   buildah build --target entrypoint -t podstep/entrypoint .
-#   buildah build --target nop        -t podstep/nop .
+#   buildah build --target entrypoint        -t podstep/entrypoint .
+#   buildah build --target nop               -t podstep/nop .
+#   buildah build --target sidecarlogresults -t podstep/sidecarlogresults .
+#   buildah build --target workingdirinit    -t podstep/workingdirinit .
 #
 # BASE_IMAGE selects the builder (pin it by digest for reproducible builds,
 # e.g. docker.io/library/debian:bookworm-slim@sha256:<digest>).
@@ -14,9 +16,10 @@ COPY scripts/install-deps.sh scripts/install-deps.sh
 RUN ./scripts/install-deps.sh && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DPODSTEP_STATIC=ON -DPODSTEP_TESTS=OFF \
- && cmake --build /build -j "$(nproc)" --target entrypoint nop stepinit \
+ && cmake --build /build -j "$(nproc)" --target entrypoint nop stepinit sidecarlogresults workingdirinit \
  && mkdir -p /out \
- && install -m 0755 /build/bin/entrypoint /build/bin/nop /build/bin/stepinit /out/ \
+ && install -m 0755 /build/bin/entrypoint /build/bin/nop /build/bin/stepinit \
+      /build/bin/sidecarlogresults /build/bin/workingdirinit /out/ \
  && /out/entrypoint --version && /out/nop
 
 # The entrypoint image: the controller runs `/ko-app/entrypoint init …` in
@@ -43,3 +46,27 @@ COPY --from=builder /out/nop /ko-app/nop
 USER 65532:65532
 WORKDIR /
 ENTRYPOINT ["/ko-app/nop"]
+
+# The results sidecar of `results-from: sidecar-logs` (the controller's
+# -sidecarlogresults-image); it prints results as JSON lines on stdout.
+FROM scratch AS sidecarlogresults
+ARG TARGETARCH
+LABEL org.opencontainers.image.title="podstep-sidecarlogresults" \
+      org.opencontainers.image.description="Drop-in C++ replacement for Tekton Pipelines' sidecarlogresults" \
+      org.opencontainers.image.licenses="Apache-2.0"
+COPY --from=builder /out/sidecarlogresults /ko-app/sidecarlogresults
+USER 65532:65532
+WORKDIR /
+ENTRYPOINT ["/ko-app/sidecarlogresults"]
+
+# The `working-dir-initializer` init container (the controller's
+# -workingdirinit-image): creates the steps' workingDirs under /workspace.
+FROM scratch AS workingdirinit
+ARG TARGETARCH
+LABEL org.opencontainers.image.title="podstep-workingdirinit" \
+      org.opencontainers.image.description="Drop-in C++ replacement for Tekton Pipelines' workingdirinit" \
+      org.opencontainers.image.licenses="Apache-2.0"
+COPY --from=builder /out/workingdirinit /ko-app/workingdirinit
+USER 65532:65532
+WORKDIR /
+ENTRYPOINT ["/ko-app/workingdirinit"]

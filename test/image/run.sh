@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end test of the real Dockerfile: builds its `entrypoint` and `nop`
-# targets with buildah (no Docker engine and no registry needed), runs the
+# End-to-end test of the real Dockerfile: builds its `entrypoint`, `nop`,
+# `sidecarlogresults` and `workingdirinit` targets with buildah (no Docker engine and no registry needed), runs the
 # images with podman + runc, and checks what Tekton's controller relies on
 # (CONTRACT.md sections 1, 8 and 10).
 #
@@ -44,6 +44,8 @@ cache_dir=${PODSTEP_IMAGE_CACHE:-/var/cache/podstep-image-test}
 base_image=localhost/podstep-test-base:$suite
 entrypoint_image=localhost/podstep-test-entrypoint:test
 nop_image=localhost/podstep-test-nop:test
+sidecarlogresults_image=localhost/podstep-test-sidecarlogresults:test
+workingdirinit_image=localhost/podstep-test-workingdirinit:test
 
 # --- reporting ------------------------------------------------------------
 start_time=${PODSTEP_IMAGE_START:-$EPOCHREALTIME}
@@ -326,7 +328,7 @@ if ! podman run --pull=never --rm --network none --runtime runc "$base_image" /b
   skip "podman + runc cannot run a container on this machine"
 fi
 
-# --- build the two targets of the real Dockerfile --------------------------
+# --- build the targets of the real Dockerfile -------------------------------
 build() {  # build TARGET IMAGE
   phase "buildah build --target $1"
   if ! buildah build --pull=never --layers --force-rm --isolation oci --network none \
@@ -338,6 +340,8 @@ build() {  # build TARGET IMAGE
 }
 build entrypoint "$entrypoint_image"
 build nop "$nop_image"
+build sidecarlogresults "$sidecarlogresults_image"
+build workingdirinit "$workingdirinit_image"
 
 # --- checks ---------------------------------------------------------------
 phase "checks"
@@ -361,6 +365,8 @@ run() {  # podman run, no network, runc; the ulimits come from containers.conf
 
 nop_root=$(podman image mount "$nop_image")
 entrypoint_root=$(podman image mount "$entrypoint_image")
+sidecarlogresults_root=$(podman image mount "$sidecarlogresults_image")
+workingdirinit_root=$(podman image mount "$workingdirinit_image")
 
 only_file() {  # only_file ROOT PATH: ROOT holds PATH (a regular file) and its parent dirs, nothing else
   local listing expected
@@ -373,10 +379,12 @@ only_file() {  # only_file ROOT PATH: ROOT holds PATH (a regular file) and its p
 }
 nop_image_holds_only_nop() { only_file "$nop_root" ko-app/nop; }
 entrypoint_image_holds_only_entrypoint() { only_file "$entrypoint_root" ko-app/entrypoint; }
+sidecarlogresults_image_holds_only_it() { only_file "$sidecarlogresults_root" ko-app/sidecarlogresults; }
+workingdirinit_image_holds_only_it() { only_file "$workingdirinit_root" ko-app/workingdirinit; }
 
 image_configs() {
   local image name user entry ok=0
-  for image in "$entrypoint_image" "$nop_image"; do
+  for image in "$entrypoint_image" "$nop_image" "$sidecarlogresults_image" "$workingdirinit_image"; do
     name=${image##*podstep-test-}
     name=${name%%:*}
     user=$(podman image inspect --format '{{.Config.User}}' "$image")
@@ -517,6 +525,8 @@ copied_entrypoint_runs_a_step_in_another_image() {
 }
 
 check "nop image holds only /ko-app/nop" nop_image_holds_only_nop
+check "sidecarlogresults image holds only /ko-app/sidecarlogresults" sidecarlogresults_image_holds_only_it
+check "workingdirinit image holds only /ko-app/workingdirinit" workingdirinit_image_holds_only_it
 check "entrypoint image holds only /ko-app/entrypoint" entrypoint_image_holds_only_entrypoint
 check "image config: user 65532, entrypoint /ko-app/<binary>" image_configs
 check "nop with no args exits 0 and logs Exiting..." nop_exits_0
@@ -530,6 +540,101 @@ check "entrypoint init copies itself to /tekton/bin (0311, same bytes) and links
 check "entrypoint init again (container restart) succeeds" init_again_after_a_restart
 check "the copied /tekton/bin/entrypoint runs a step in another image as uid 65532" \
   copied_entrypoint_runs_a_step_in_another_image
+
+# CONTRACT.md §10. As in a pod: the controller runs it with WorkingDir
+# /workspace and the steps' cleaned workingDirs as arguments.
+workingdirinit_creates_dirs_in_workspace() {
+  local ws=$work/workspace out rc=0 owner ok=0 d
+  mkdir -p "$ws"
+  chmod 0777 "$ws"
+  out=$(run -v "$ws:/workspace" -w /workspace "$workingdirinit_image" \
+    /workspace/src/app rel/dir /etc/podstep-outside 2>&1) || rc=$?
+  ((rc == 0)) || { why "exit $rc: $out"; return 1; }
+  for d in src/app rel/dir; do
+    [[ -d $ws/$d ]] || { why "no /workspace/$d: $out"; ok=1; continue; }
+    owner=$(stat -c %u "$ws/$d")
+    [[ $owner == 65532 ]] || { why "/workspace/$d belongs to uid $owner, want 65532"; ok=1; }
+  done
+  return $ok
+}
+
+workingdirinit_failure_exits_1() {
+  local ws=$work/workspace-ro out rc=0
+  mkdir -p "$ws"
+  chmod 0755 "$ws"  # root's: uid 65532 cannot write
+  out=$(run -v "$ws:/workspace" -w /workspace "$workingdirinit_image" /workspace/x 2>&1) || rc=$?
+  ((rc == 1)) && [[ $out == *'Failed to mkdir "/workspace/x": mkdir /workspace/x: permission denied'* ]] &&
+    return 0
+  why "exit $rc, output: $out"
+  return 1
+}
+
+# A /tekton as the pod has it when the steps are done: run/<i>/out, task
+# results, step results behind the /tekton/steps/<name> link.
+slr_tekton=$work/slr-tekton
+prepare_slr_tekton() {
+  rm -rf "$slr_tekton"
+  mkdir -p "$slr_tekton"/run/0/status/results "$slr_tekton"/run/1 "$slr_tekton"/results "$slr_tekton"/steps
+  printf 'hello <world>' >"$slr_tekton/results/foo"
+  printf '["a","b"]' >"$slr_tekton/run/0/status/results/r"
+  ln -s /tekton/run/0/status "$slr_tekton/steps/step-a"
+  : >"$slr_tekton/run/0/out"
+  chmod -R a+rX "$slr_tekton"
+}
+slr_args=(-results-dir /tekton/results -result-names foo,missing -step-results '{"step-a":["r"]}')
+slr_expected='{"Name":"foo","Value":"hello \u003cworld\u003e","Type":"task"}
+{"Name":"step-a.r","Value":"[\"a\",\"b\"]","Type":"step"}'
+
+sidecarlogresults_prints_the_results() {
+  local out err rc=0
+  prepare_slr_tekton
+  : >"$slr_tekton/run/1/out"
+  out=$(run -v "$slr_tekton:/tekton:ro" "$sidecarlogresults_image" "${slr_args[@]}" 2>"$work/slr.err") || rc=$?
+  err=$(cat "$work/slr.err")
+  ((rc == 0)) || { why "exit $rc: $err"; return 1; }
+  [[ $(sort <<<"$out") == "$(sort <<<"$slr_expected")" ]] && return 0
+  why "stdout:" "$out" "want (any order):" "$slr_expected" "stderr: $err"
+  return 1
+}
+
+sidecarlogresults_waits_for_the_last_step() {
+  local name=podstep-test-slr-wait out i running
+  prepare_slr_tekton
+  podman run --pull=never -d --name "$name" --network none --runtime runc \
+    -v "$slr_tekton:/tekton" "$sidecarlogresults_image" "${slr_args[@]}" >/dev/null ||
+    { why "could not start it"; return 1; }
+  # It must still be waiting half a second later (only a non-event is checked).
+  for ((i = 0; i < 5; i++)); do
+    running=$(podman inspect --format '{{.State.Running}}' "$name")
+    [[ $running == true ]] || break
+    sleep 0.1
+  done
+  out=$(podman logs "$name" 2>&1)
+  if [[ $running != true || -n $out ]]; then
+    why "it did not wait for /tekton/run/1/out (running=$running): $out"
+    podman rm --force --time 0 "$name" >/dev/null 2>&1
+    return 1
+  fi
+  : >"$slr_tekton/run/1/out"  # the last step finishes
+  for ((i = 0; i < 100; i++)); do
+    [[ $(podman inspect --format '{{.State.Running}}' "$name") == false ]] && break
+    sleep 0.1
+  done
+  out=$(podman logs "$name" 2>/dev/null)
+  running=$(podman inspect --format '{{.State.Running}}/{{.State.ExitCode}}' "$name")
+  podman rm --force --time 0 "$name" >/dev/null 2>&1
+  [[ $running == false/0 && $(sort <<<"$out") == "$(sort <<<"$slr_expected")" ]] && return 0
+  why "state $running after the last out appeared; stdout: $out"
+  return 1
+}
+
+check "workingdirinit creates relative and /workspace/ dirs as uid 65532" \
+  workingdirinit_creates_dirs_in_workspace
+check "workingdirinit logs Failed to mkdir and exits 1" workingdirinit_failure_exits_1
+check "sidecarlogresults prints the results of a mounted /tekton as JSON lines" \
+  sidecarlogresults_prints_the_results
+check "sidecarlogresults waits for the last step's out, then prints and exits 0" \
+  sidecarlogresults_waits_for_the_last_step
 
 if ((${#failed_checks[@]})); then
   outcome="image test: $passed passed, ${#failed_checks[@]} failed: $(IFS=';'; echo "${failed_checks[*]}")"
