@@ -174,7 +174,23 @@ class CelParser {
     if (!Accept(token)) throw SyntaxError{"expected '" + std::string(token) + "'"};
   }
 
+  // Every nesting (parentheses, list and map literals, indexes, arguments,
+  // chained ternaries) passes through Expr, so bounding its depth bounds the
+  // stack. cel-go's limit and error text.
+  static constexpr int kMaxRecursionDepth = 250;
+
   CelValue Expr() {
+    if (depth_ >= kMaxRecursionDepth) {
+      throw SyntaxError{"expression recursion limit exceeded: " +
+                        std::to_string(kMaxRecursionDepth)};
+    }
+    ++depth_;
+    CelValue value = Conditional();
+    --depth_;
+    return value;
+  }
+
+  CelValue Conditional() {
     CelValue condition = Or();
     if (!Accept("?")) return condition;
     CelValue yes = Or();
@@ -331,27 +347,41 @@ class CelParser {
     return NoOverload(name, a, b);
   }
 
+  // Prefix operators are collected in a loop, not by recursion (50 000 `!`
+  // are one rule in cel-go's grammar), then applied innermost first.
   CelValue Unary() {
-    if (Accept("!")) {
-      CelValue value = Unary();
-      if (value.is<CelError>()) return value;
+    std::string ops;
+    for (;;) {
+      if (Accept("!")) {
+        ops += '!';
+      } else if (Peek("-") && !(pos_ + 1 < text_.size() &&
+                                std::isdigit(static_cast<unsigned char>(text_[pos_ + 1])))) {
+        ++pos_;
+        ops += '-';
+      } else {
+        break;
+      }
+    }
+    CelValue value = Member();
+    for (auto op = ops.rbegin(); op != ops.rend() && !value.is<CelError>(); ++op) {
+      value = ApplyPrefix(*op, value);
+    }
+    return value;
+  }
+
+  static CelValue ApplyPrefix(char op, const CelValue& value) {
+    if (op == '!') {
       if (!value.is<bool>()) return Err("no such overload: !" + std::string(TypeName(value)));
       return {!value.as<bool>()};
     }
-    if (Peek("-") &&
-        !(pos_ + 1 < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_ + 1])))) {
-      ++pos_;
-      CelValue value = Unary();
-      if (value.is<CelError>()) return value;
-      if (value.is<int64_t>()) {
-        if (value.as<int64_t>() == std::numeric_limits<int64_t>::min())
-          return Err("integer overflow");
-        return {-value.as<int64_t>()};
+    if (value.is<int64_t>()) {
+      if (value.as<int64_t>() == std::numeric_limits<int64_t>::min()) {
+        return Err("integer overflow");
       }
-      if (value.is<double>()) return {-value.as<double>()};
-      return Err("no such overload: -" + std::string(TypeName(value)));
+      return {-value.as<int64_t>()};
     }
-    return Member();
+    if (value.is<double>()) return {-value.as<double>()};
+    return Err("no such overload: -" + std::string(TypeName(value)));
   }
 
   CelValue Member() {
@@ -706,6 +736,7 @@ class CelParser {
 
   std::string_view text_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 Result<CelValue> Evaluate(std::string_view expression) {

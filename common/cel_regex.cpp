@@ -1,8 +1,14 @@
-// The small backtracking regex engine behind CEL's `matches` (see cel.h for
-// the supported syntax). std::regex would add ~200 KB to the static binary.
+// The small regex engine behind CEL's `matches` (see cel.h for the supported
+// syntax). std::regex would add ~200 KB to the static binary, and it
+// backtracks recursively: a long subject overflows the stack. Here the
+// pattern is parsed (nesting bounded), compiled to a small program
+// (size bounded) and run as a Pike VM (Thompson simulation): time
+// O(text × program), memory O(program), no recursion over the text.
 
-#include <functional>
+#include <bitset>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "common/cel.h"
@@ -114,8 +120,15 @@ class RegexParser {
       case '(': {
         if (pattern_.substr(pos_, 2) == "?:") pos_ += 2;
         atom.kind = Atom::kGroup;
+        if (++depth_ > kMaxNesting) {
+          error_ = "expression nests too deeply";
+          return atom;
+        }
         atom.group = ParseAlternation();
-        if (pos_ >= pattern_.size() || pattern_[pos_] != ')') error_ = "missing ')'";
+        --depth_;
+        if (error_.empty() && (pos_ >= pattern_.size() || pattern_[pos_] != ')')) {
+          error_ = "missing ')'";
+        }
         ++pos_;
         return atom;
       }
@@ -214,91 +227,226 @@ class RegexParser {
     }
   }
 
+  // Go's regexp/syntax limit (maxHeight), with its error text.
+  static constexpr int kMaxNesting = 1000;
+
   std::string_view pattern_;
   size_t pos_ = 0;
+  int depth_ = 0;
   std::string error_;
 };
 
-class Matcher {
- public:
-  explicit Matcher(std::string_view text) : text_(text) {}
-  using Continuation = std::function<bool(size_t)>;
+// One instruction of the compiled program. A consuming instruction matches
+// one byte against a class; kSplit forks a thread to `x` and `y`.
+struct Instruction {
+  enum Op : uint8_t { kConsume, kSplit, kJump, kBegin, kEnd, kMatch } op = kMatch;
+  uint32_t x = 0;  // kConsume: class index; kSplit, kJump: target
+  uint32_t y = 0;  // kSplit: second target
+};
 
-  bool MatchAlternation(const Alternation& alternation, size_t pos, const Continuation& next) {
-    for (const auto& branch : alternation.branches) {
-      if (MatchSequence(branch, 0, pos, next)) return true;
+struct Program {
+  std::vector<Instruction> code;
+  std::vector<std::bitset<256>> classes;
+};
+
+// Compiles the parsed pattern; fails once the program passes kMaxInstructions
+// (`(a{1000}){1000}` would need a million), so the compiler never runs long.
+class Compiler {
+ public:
+  static constexpr size_t kMaxInstructions = 20000;
+
+  bool Compile(const Alternation& pattern, Program& program) {
+    program_ = &program;
+    CompileAlternation(pattern);
+    Emit({Instruction::kMatch});
+    return !too_large_;
+  }
+
+ private:
+  uint32_t Emit(Instruction instruction) {
+    if (program_->code.size() >= kMaxInstructions) {
+      too_large_ = true;
+      return 0;
+    }
+    program_->code.push_back(instruction);
+    return static_cast<uint32_t>(program_->code.size() - 1);
+  }
+  uint32_t Next() const { return static_cast<uint32_t>(program_->code.size()); }
+  void Patch(uint32_t at, bool second, uint32_t target) {
+    if (too_large_) return;
+    (second ? program_->code[at].y : program_->code[at].x) = target;
+  }
+
+  void CompileAlternation(const Alternation& alternation) {
+    // split(b1, next) b1 jmp(end) next: split(b2, …) … bn end
+    std::vector<uint32_t> jumps;
+    for (size_t i = 0; i < alternation.branches.size() && !too_large_; ++i) {
+      const bool last = i + 1 == alternation.branches.size();
+      uint32_t split = 0;
+      if (!last) {
+        split = Emit({Instruction::kSplit});
+        Patch(split, false, Next());
+      }
+      for (const Piece& piece : alternation.branches[i]) CompilePiece(piece);
+      if (last) break;
+      jumps.push_back(Emit({Instruction::kJump}));
+      Patch(split, true, Next());
+    }
+    for (uint32_t jump : jumps) Patch(jump, false, Next());
+  }
+
+  void CompilePiece(const Piece& piece) {
+    for (int i = 0; i < piece.min && !too_large_; ++i) CompileAtom(piece.atom);
+    if (piece.max < 0) {
+      // loop: split(body, out) body jmp(loop) out
+      const uint32_t loop = Emit({Instruction::kSplit});
+      Patch(loop, false, Next());
+      CompileAtom(piece.atom);
+      Emit({Instruction::kJump, loop});
+      Patch(loop, true, Next());
+      return;
+    }
+    // Each optional copy may stop: split(body, end) body … end
+    std::vector<uint32_t> splits;
+    for (int i = piece.min; i < piece.max && !too_large_; ++i) {
+      const uint32_t split = Emit({Instruction::kSplit});
+      Patch(split, false, Next());
+      splits.push_back(split);
+      CompileAtom(piece.atom);
+    }
+    for (uint32_t split : splits) Patch(split, true, Next());
+  }
+
+  void CompileAtom(const Atom& atom) {
+    if (too_large_) return;
+    switch (atom.kind) {
+      case Atom::kBegin:
+        Emit({Instruction::kBegin});
+        return;
+      case Atom::kEnd:
+        Emit({Instruction::kEnd});
+        return;
+      case Atom::kGroup:
+        CompileAlternation(*atom.group);
+        return;
+      default:
+        break;
+    }
+    std::bitset<256> bytes;
+    if (atom.kind == Atom::kByte) {
+      bytes.set(atom.byte);
+    } else if (atom.kind == Atom::kAny) {
+      bytes.set();
+      bytes.reset('\n');
+    } else {
+      for (auto [low, high] : atom.ranges) {
+        for (unsigned c = low; c <= high; ++c) bytes.set(c);
+      }
+      if (atom.negated) bytes.flip();
+    }
+    const auto index = static_cast<uint32_t>(program_->classes.size());
+    program_->classes.push_back(bytes);
+    Emit({Instruction::kConsume, index});
+  }
+
+  Program* program_ = nullptr;
+  bool too_large_ = false;
+};
+
+// Runs all threads in lockstep over the text, one list per position; a
+// thread reaching an instruction already on the list is dropped, so each
+// position costs at most one visit per instruction. Searches: a new thread
+// starts at every position.
+class PikeVm {
+ public:
+  PikeVm(const Program& program, std::string_view text, uint64_t max_steps)
+      : max_steps_(max_steps),
+        program_(program),
+        text_(text),
+        mark_(program.code.size(), 0),
+        current_(program.code.size()),
+        next_(program.code.size()) {}
+
+  /// true or false; nullopt when the search needs more than `max_steps`.
+  std::optional<bool> Search() {
+    current_.clear();
+    for (size_t pos = 0;; ++pos) {
+      // Generation pos + 1 marks the threads of `current_` (position pos).
+      if (AddThread(current_, 0, pos)) return true;
+      if (steps_ > max_steps_) return std::nullopt;
+      if (pos == text_.size()) return false;
+      const auto c = static_cast<unsigned char>(text_[pos]);
+      next_.clear();
+      for (uint32_t pc : current_) {
+        const Instruction& instruction = program_.code[pc];
+        if (instruction.op == Instruction::kConsume && program_.classes[instruction.x][c]) {
+          if (AddThread(next_, pc + 1, pos + 1)) return true;
+        }
+      }
+      std::swap(current_, next_);
+    }
+  }
+
+ private:
+  // Adds the thread at `pc` and everything it reaches without consuming;
+  // true when one reaches kMatch. Iterative: patterns nest up to 1000 deep.
+  bool AddThread(std::vector<uint32_t>& list, uint32_t pc, size_t pos) {
+    const auto generation = static_cast<uint32_t>(pos + 1);
+    stack_.push_back(pc);
+    while (!stack_.empty()) {
+      pc = stack_.back();
+      stack_.pop_back();
+      ++steps_;
+      if (mark_[pc] == generation) continue;
+      mark_[pc] = generation;
+      const Instruction& instruction = program_.code[pc];
+      switch (instruction.op) {
+        case Instruction::kConsume:
+          list.push_back(pc);
+          break;
+        case Instruction::kSplit:
+          stack_.push_back(instruction.y);
+          stack_.push_back(instruction.x);
+          break;
+        case Instruction::kJump:
+          stack_.push_back(instruction.x);
+          break;
+        case Instruction::kBegin:
+          if (pos == 0) stack_.push_back(pc + 1);
+          break;
+        case Instruction::kEnd:
+          if (pos == text_.size()) stack_.push_back(pc + 1);
+          break;
+        case Instruction::kMatch:
+          stack_.clear();
+          return true;
+      }
     }
     return false;
   }
 
-  bool exhausted() const { return steps_ > kMaxSteps; }
-
- private:
-  static constexpr long kMaxSteps = 1'000'000;
-
-  bool MatchSequence(const std::vector<Piece>& sequence, size_t index, size_t pos,
-                     const Continuation& next) {
-    if (++steps_ > kMaxSteps) return false;
-    if (index == sequence.size()) return next(pos);
-    return MatchRepeat(sequence[index], 0, pos, [&](size_t after) {
-      return MatchSequence(sequence, index + 1, after, next);
-    });
-  }
-
-  // Greedy: one more repetition first, then stop.
-  bool MatchRepeat(const Piece& piece, int count, size_t pos, const Continuation& next) {
-    if (++steps_ > kMaxSteps) return false;
-    if (piece.max < 0 || count < piece.max) {
-      bool more = MatchAtom(piece.atom, pos, [&](size_t after) {
-        // An empty iteration cannot make progress; stop looping on it.
-        if (after == pos && count >= piece.min) return false;
-        return MatchRepeat(piece, count + 1, after, next);
-      });
-      if (more) return true;
-    }
-    return count >= piece.min && next(pos);
-  }
-
-  bool MatchAtom(const Atom& atom, size_t pos, const Continuation& next) {
-    switch (atom.kind) {
-      case Atom::kBegin:
-        return pos == 0 && next(pos);
-      case Atom::kEnd:
-        return pos == text_.size() && next(pos);
-      case Atom::kGroup:
-        return MatchAlternation(*atom.group, pos, next);
-      default:
-        break;
-    }
-    if (pos >= text_.size()) return false;
-    auto c = static_cast<unsigned char>(text_[pos]);
-    bool matched = false;
-    if (atom.kind == Atom::kByte) {
-      matched = c == atom.byte;
-    } else if (atom.kind == Atom::kAny) {
-      matched = c != '\n';
-    } else {
-      for (auto [low, high] : atom.ranges) matched = matched || (c >= low && c <= high);
-      matched = matched != atom.negated;
-    }
-    return matched && next(pos + 1);
-  }
-
+  const uint64_t max_steps_;
+  const Program& program_;
   std::string_view text_;
-  long steps_ = 0;
+  std::vector<uint32_t> mark_;  // generation (position + 1) that last added each pc
+  std::vector<uint32_t> current_;
+  std::vector<uint32_t> next_;
+  std::vector<uint32_t> stack_;
+  uint64_t steps_ = 0;
 };
 
 }  // namespace
 
-Result<bool> RegexSearch(std::string_view pattern, std::string_view text) {
+Result<bool> RegexSearch(std::string_view pattern, std::string_view text, uint64_t max_steps) {
   auto parsed = RegexParser(pattern).Parse();
   if (!parsed) return Fail(parsed.error());
-  Matcher matcher(text);
-  for (size_t start = 0; start <= text.size(); ++start) {
-    if (matcher.MatchAlternation(**parsed, start, [](size_t) { return true; })) return true;
-    if (matcher.exhausted()) return Fail("regex '" + std::string(pattern) + "' is too expensive");
+  Program program;
+  if (!Compiler().Compile(**parsed, program)) {
+    return Fail("invalid regex '" + std::string(pattern) + "': expression too large");
   }
-  return false;
+  auto found = PikeVm(program, text, max_steps).Search();
+  if (!found) return Fail("regex '" + std::string(pattern) + "' is too expensive");
+  return *found;
 }
 
 }  // namespace podstep

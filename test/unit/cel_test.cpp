@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <string>
+#include <tuple>
+#include <vector>
 
 namespace podstep {
 namespace {
@@ -96,23 +99,130 @@ TEST(CelTest, RendersValues) {
   EXPECT_EQ(EvaluateCelToString("{'k': 1.5}").value(), "{\"k\": 1.5}");
 }
 
-TEST(CelTest, RandomInputsNeverCrash) {
+// Random expressions: each must end without a crash and the two entry points
+// must agree on it — the rendered value, the boolean, or the same error.
+TEST(CelTest, RandomInputsGiveConsistentResults) {
   std::mt19937 random(20261122);
   const std::string alphabet = "'\"()[]{}!&|=<>+-*/%?:., 0123456789abcdefxyzinu\\^$";
+  int booleans = 0;
   for (int i = 0; i < 20000; ++i) {
     std::string expression(random() % 24, ' ');
     for (char& c : expression) c = alphabet[random() % alphabet.size()];
-    (void)EvaluateCelCondition(expression);
+    auto condition = EvaluateCelCondition(expression);
+    auto rendered = EvaluateCelToString(expression);
+    if (!rendered) {
+      ASSERT_FALSE(condition) << expression;
+      EXPECT_EQ(condition.error().message, rendered.error().message) << expression;
+    } else if (*rendered == "true" || *rendered == "false") {
+      ASSERT_TRUE(condition) << expression << ": " << condition.error().message;
+      EXPECT_EQ(*condition, *rendered == "true") << expression;
+      ++booleans;
+    } else {
+      ASSERT_FALSE(condition) << expression;
+      EXPECT_EQ(condition.error().message,
+                "the CEL expression " + expression + " is not evaluated to a boolean");
+    }
   }
-  SUCCEED();
+  EXPECT_GT(booleans, 0) << "the generator never produced a boolean expression";
 }
 
-TEST(RegexSearchTest, BacktrackingIsBounded) {
-  auto result = RegexSearch("^(a*)*b$", std::string(40, 'a'));
-  // Either answer is acceptable; it must terminate without exhausting the stack.
-  if (result) {
-    EXPECT_FALSE(*result);
+std::string Nested(int depth, std::string_view open, std::string_view inner,
+                   std::string_view close) {
+  std::string text;
+  for (int i = 0; i < depth; ++i) text += open;
+  text += inner;
+  for (int i = 0; i < depth; ++i) text += close;
+  return text;
+}
+
+// §11: parsers of expressions have depth bounds (cel-go's 250 and its text).
+TEST(CelTest, NestingDeeperThanCelGoIsAnError) {
+  EXPECT_EQ(EvaluateCelCondition(Nested(249, "(", "true", ")")), true);
+  for (const std::string& expression :
+       {Nested(250, "(", "true", ")"), Nested(5000, "(", "true", ")"),
+        Nested(5000, "[", "1", "]") + " == []", Nested(5000, "size(", "'a'", ")") + " == 1",
+        "[1]" + Nested(5000, "[", "0", "]") + " == 1", Nested(5000, "false ? 1 : ", "true", ""),
+        std::string(100000, '(')}) {
+    auto result = EvaluateCelCondition(expression);
+    ASSERT_FALSE(result) << expression.substr(0, 40);
+    EXPECT_EQ(result.error().message,
+              "invalid CEL expression " + expression + ": expression recursion limit exceeded: 250")
+        << expression.substr(0, 40);
   }
+}
+
+TEST(CelTest, LongRunsOfPrefixOperatorsAreNotNesting) {
+  EXPECT_EQ(EvaluateCelCondition(std::string(50000, '!') + "true"), true);
+  EXPECT_EQ(EvaluateCelCondition(std::string(50001, '!') + "true"), false);
+  EXPECT_EQ(EvaluateCelCondition(std::string(50000, '-') + "(1) == 1"), true);
+  EXPECT_EQ(EvaluateCelCondition("!-(1) == 1").error().message, "no such overload: !int");
+  EXPECT_EQ(EvaluateCelCondition("-!true").error().message, "no such overload: -bool");
+}
+
+TEST(CelTest, MatchesOnALongStringIsLinear) {
+  const std::string subject = "'" + std::string(50000, 'a') + "'";
+  EXPECT_EQ(EvaluateCelCondition(subject + ".matches('a*')"), true);
+  EXPECT_EQ(EvaluateCelCondition(subject + ".matches('^a*$')"), true);
+  EXPECT_EQ(EvaluateCelCondition(subject + ".matches('^(a|aa)*$')"), true);
+  EXPECT_EQ(EvaluateCelCondition(subject + ".matches('^(a*)*b$')"), false);
+  EXPECT_EQ(EvaluateCelCondition(subject + ".matches('b')"), false);
+}
+
+TEST(RegexSearchTest, Semantics) {
+  const std::vector<std::tuple<const char*, std::string, bool>> cases = {
+      {"", "", true},
+      {"", "abc", true},
+      {"^$", "", true},
+      {"^$", "a", false},
+      {"a|", "b", true},
+      {"^(a|b)*c$", "ababc", true},
+      {"^(a|b)*c$", "ababd", false},
+      {"^a{2}$", "aa", true},
+      {"^a{2}$", "aaa", false},
+      {"^a{2,}$", "aaaaa", true},
+      {"^a{0,2}b", "aab", true},
+      {"^a{0,2}b", "aaab", false},
+      {"^(ab){1,2}$", "abab", true},
+      {"^(ab){1,2}$", "ababab", false},
+      {"^.$", "\n", false},
+      {"[^a]", "\n", true},
+      {"\\D", "1a", true},
+      {"^\\D+$", "12", false},
+      {"a$", "ba\n", false},
+      {"^(?:a*)*$", "aaaa", true},
+      {"(a*)+$", "b", true},
+      {"^[]a]+$", "]a]", true},
+  };
+  for (const auto& [pattern, text, want] : cases) {
+    auto result = RegexSearch(pattern, text);
+    ASSERT_TRUE(result) << pattern << ": " << result.error().message;
+    EXPECT_EQ(*result, want) << pattern << " on " << text;
+  }
+}
+
+TEST(RegexSearchTest, PathologicalPatternsAreBounded) {
+  // Exponential for a backtracking matcher; one pass here.
+  EXPECT_EQ(RegexSearch("^(a*)*b$", std::string(40, 'a')), false);
+  EXPECT_EQ(RegexSearch("^(a|a)*b$", std::string(100000, 'a')), false);
+  const std::string deep = Nested(5000, "(", "a", ")");
+  EXPECT_EQ(RegexSearch(deep, "a").error().message,
+            "invalid regex '" + deep + "': expression nests too deeply");
+  EXPECT_EQ(RegexSearch(Nested(1000, "(", "a", ")"), "a"), true);
+  EXPECT_EQ(RegexSearch("(a{1000}){1000}", "a").error().message,
+            "invalid regex '(a{1000}){1000}': expression too large");
+  EXPECT_EQ(RegexSearch("a{1001}", "a").error().message,
+            "invalid regex 'a{1001}': invalid repeat count");
+}
+
+TEST(RegexSearchTest, TooMuchWorkIsAnError) {
+  const std::string text(1000, 'a');
+  EXPECT_EQ(RegexSearch("(a|b)*c", text, 1000).error().message, "regex '(a|b)*c' is too expensive");
+  EXPECT_EQ(RegexSearch("(a|b)*c", text), false);
+  // What users write stays far below the default budget on a 50 KB subject.
+  EXPECT_EQ(RegexSearch("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", std::string(50000, 'a')), true);
+  auto words = RegexSearch("^(\\w{1,100}-?)+$", std::string(50000, 'a'));
+  ASSERT_TRUE(words) << words.error().message;
+  EXPECT_TRUE(*words);
 }
 
 }  // namespace
