@@ -33,11 +33,14 @@ struct RunOutcome {
   } end = kExited;
   int code = 0;
   Error error;
+  /// Set (non-empty message) when copying the output to -stdout_path or
+  /// -stderr_path failed: the command ran, but the step fails.
+  Error output_error;
 
-  static RunOutcome Exited(int code) { return {kExited, code, {}}; }
-  static RunOutcome Signaled(int signo) { return {kSignaled, signo, {}}; }
-  static RunOutcome StartFailed(Error error) { return {kStartFailed, 0, std::move(error)}; }
-  static RunOutcome Stopped(End why) { return {why, 0, {}}; }
+  static RunOutcome Exited(int code) { return {kExited, code, {}, {}}; }
+  static RunOutcome Signaled(int signo) { return {kSignaled, signo, {}, {}}; }
+  static RunOutcome StartFailed(Error error) { return {kStartFailed, 0, std::move(error), {}}; }
+  static RunOutcome Stopped(End why) { return {why, 0, {}, {}}; }
 };
 
 /// Abstract so tests can fake it.

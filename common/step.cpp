@@ -241,29 +241,26 @@ class StepRun {
       } else {
         LogInfo("Error while handling results: {}", read.error().message);
       }
-      Downgrade(decision, 1);
+      DowngradeToFailure(decision, 1);
       results.clear();
     }
     if (!WriteTermination(decision.entries, results)) {
-      Downgrade(decision, 1);
+      DowngradeToFailure(decision, 1);
       std::erase_if(decision.entries, [](const RunResult& e) { return e.key == "ExitCode"; });
       WriteTermination(decision.entries, {});
     }
     if (decision.exit_code_file) {
       std::string path = MetadataPath("exitCode");
       if (auto written = deps_.files.WriteFile(path, *decision.exit_code_file); !written) {
+        // A step whose exitCode is empty or missing must not look
+        // successful to the steps after it (ENOSPC left it empty).
         LogError("Error writing exit code file: {}", written.error().message);
+        DowngradeToFailure(decision, 1);
       }
     }
     if (!WritePost(decision.post)) return 1;
     if (decision.await_breakpoint) return AwaitBreakpointExit();
     return decision.exit_code;
-  }
-
-  static void Downgrade(StepDecision& decision, int exit_code) {
-    if (decision.post == StepDecision::kPostSuccess) decision.post = StepDecision::kPostError;
-    decision.exit_code_file.reset();
-    if (decision.exit_code == 0 || !decision.await_breakpoint) decision.exit_code = exit_code;
   }
 
   // The most of one result file that can end up in a message: 4096 bytes, or
@@ -458,5 +455,22 @@ Result<std::vector<std::string>> ResolveCommand(const StepConfig& config) {
 }
 
 int RunStep(const StepConfig& config, StepDeps deps) { return StepRun(config, deps).Run(); }
+
+int FailStepBeforeStart(const StepConfig& config, StepFiles& files, WallClock& clock,
+                        const std::string& message) {
+  LogInfo("{}", message);
+  if (!config.termination_path.empty()) {
+    auto written = files.WriteTermination(
+        config.termination_path, {InternalEntry("StartedAt", FormatLocalGoTimestamp(clock.Now()))},
+        config.compress_termination_message);
+    if (!written) LogError("Error while writing message: {}", written.error().message);
+  }
+  if (!config.post_file.empty()) {
+    if (auto written = files.WriteFile(config.post_file + ".err", ""); !written) {
+      LogError("Error writing post file: {}", written.error().message);
+    }
+  }
+  return 1;
+}
 
 }  // namespace podstep

@@ -115,6 +115,12 @@ struct StepDeps {
 /// failure after this point writes `<post_file>.err` and logs one line.
 int RunStep(const StepConfig& config, StepDeps deps);
 
+/// For a failure before RunStep could start (e.g. too few file descriptors):
+/// logs `message`, writes the termination message (StartedAt) and
+/// `<post_file>.err`, and returns the exit code, 1.
+int FailStepBeforeStart(const StepConfig& config, StepFiles& files, WallClock& clock,
+                        const std::string& message);
+
 /// The command to run: -entrypoint + args, or the platform's entry of
 /// TEKTON_PLATFORM_COMMANDS (falling back to the platform without variant).
 Result<std::vector<std::string>> ResolveCommand(const StepConfig& config);

@@ -34,6 +34,14 @@ StepDecision DecideOutcome(const RunOutcome& outcome, std::string_view on_error,
     case RunOutcome::kExited:
     case RunOutcome::kSignaled:
       decision.exit_code = ShellExitCode(outcome);
+      if (decision.exit_code == 0 && !outcome.output_error.message.empty()) {
+        // As the reference: a failed copy to -stdout_path/-stderr_path fails
+        // a command that succeeded (Go's cmd.Wait returns the copy error
+        // only when the command itself did not fail).
+        decision.exit_code = 1;
+        decision.log = "Error executing command: " + outcome.output_error.message;
+        break;
+      }
       if (decision.exit_code == 0) {
         decision.post = StepDecision::kPostSuccess;
         decision.exit_code_file = "0";
@@ -57,6 +65,12 @@ StepDecision DecideOutcome(const RunOutcome& outcome, std::string_view on_error,
     decision.post = StepDecision::kPostError;
   }
   return decision;
+}
+
+void DowngradeToFailure(StepDecision& decision, int exit_code) {
+  if (decision.post == StepDecision::kPostSuccess) decision.post = StepDecision::kPostError;
+  decision.exit_code_file.reset();
+  if (decision.exit_code == 0 || !decision.await_breakpoint) decision.exit_code = exit_code;
 }
 
 }  // namespace podstep

@@ -32,6 +32,12 @@ int ShellExitCode(const RunOutcome& outcome);
 StepDecision DecideOutcome(const RunOutcome& outcome, std::string_view on_error,
                            bool breakpoint_on_failure);
 
+/// Turns a decision into a failure when writing its outcome failed (results
+/// unreadable, message too long, exitCode not written): `.err` instead of the
+/// post file, no exitCode file, exit `exit_code` — unless the debugger
+/// decides the exit code (breakpoint_on_failure after a failure).
+void DowngradeToFailure(StepDecision& decision, int exit_code);
+
 /// An internal (type 3) termination entry.
 RunResult InternalEntry(std::string key, std::string value);
 

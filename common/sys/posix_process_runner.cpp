@@ -16,8 +16,10 @@
 #include <filesystem>
 #include <optional>
 
+#include "common/deadline.h"
 #include "common/logging.h"
 #include "common/sys/file_util.h"
+#include "common/sys/tee_stream.h"
 
 extern char** environ;
 
@@ -25,57 +27,6 @@ namespace podstep {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-/// One tee'd stream: the child writes into a pipe, we copy to our own fd and
-/// to the log file.
-struct TeeStream {
-  UniqueFd pipe_read;
-  UniqueFd pipe_write;  // the child's end, closed in the parent after spawn
-  UniqueFd file;
-  int own_fd = -1;
-
-  bool open() const { return pipe_read.valid(); }
-
-  /// Copies one chunk; closes the pipe at EOF. `drain` reads until EAGAIN.
-  void Pump(bool drain) {
-    std::array<char, 65536> buffer;
-    do {
-      ssize_t n = RetryEintr([&] { return ::read(pipe_read.get(), buffer.data(), buffer.size()); });
-      if (n < 0 && errno == EAGAIN) return;
-      if (n <= 0) {
-        pipe_read.Reset();
-        return;
-      }
-      std::string_view chunk(buffer.data(), static_cast<size_t>(n));
-      // Our own stdout may be gone (EPIPE); the file copy must still be complete.
-      (void)WriteAll(own_fd, chunk);
-      if (!WriteAll(file.get(), chunk)) {
-        LogWarning("write to {}: {}", own_fd == 1 ? "stdout_path" : "stderr_path",
-                   std::strerror(errno));
-      }
-    } while (drain);
-  }
-};
-
-Result<TeeStream> OpenTee(const std::string& path, int own_fd) {
-  TeeStream tee;
-  tee.own_fd = own_fd;
-  auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) {
-    if (auto made = MakeDirs(parent.string()); !made) {
-      return Fail(made.error().Wrap("error creating parent directory"));
-    }
-  }
-  tee.file.Reset(RetryEintr(
-      [&] { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644); }));
-  if (!tee.file.valid()) return Fail(ErrnoError("error opening " + path));
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return Fail(ErrnoError("pipe"));
-  tee.pipe_read.Reset(fds[0]);
-  tee.pipe_write.Reset(fds[1]);
-  ::fcntl(tee.pipe_read.get(), F_SETFL, O_NONBLOCK);
-  return tee;
-}
 
 std::vector<char*> ArgvPointers(const std::vector<std::string>& argv) {
   std::vector<char*> pointers;
@@ -90,11 +41,20 @@ Result<pid_t> SpawnPlain(const std::vector<std::string>& argv, char** envp, cons
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  if (out) posix_spawn_file_actions_adddup2(&actions, out->pipe_write.get(), 1);
-  if (err) posix_spawn_file_actions_adddup2(&actions, err->pipe_write.get(), 2);
+  if (out) posix_spawn_file_actions_adddup2(&actions, out->child_fd(), 1);
+  if (err) posix_spawn_file_actions_adddup2(&actions, err->child_fd(), 2);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+  // Every disposition back to default: we ignore SIGPIPE/SIGXFSZ ourselves,
+  // and whatever our own parent left ignored must not leak into the step.
+  // memset, not sigfillset: glibc's sigfillset leaves out its two internal
+  // signals (32, 33), which its spawn child then sets to SIG_IGN — and
+  // SIG_IGN survives exec, so the step saw them ignored.
+  sigset_t all;
+  std::memset(&all, 0xff, sizeof all);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   posix_spawnattr_setpgroup(&attr, 0);
   posix_spawnattr_setsigmask(&attr, &mask);
   pid_t pid = -1;
@@ -137,8 +97,11 @@ Result<pid_t> SpawnHermetic(const std::vector<std::string>& argv, char** envp, c
     ::setpgid(0, 0);
     int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, 0);
-    if (out) ::dup2(out->pipe_write.get(), 1);
-    if (err) ::dup2(err->pipe_write.get(), 2);
+    if (out) ::dup2(out->child_fd(), 1);
+    if (err) ::dup2(err->child_fd(), 2);
+    // As POSIX_SPAWN_SETSIGDEF does in SpawnPlain (no handlers are installed,
+    // so only ignored signals differ from the default).
+    for (int signo = 1; signo < NSIG; ++signo) ::signal(signo, SIG_DFL);
     ::sigprocmask(SIG_SETMASK, &mask, nullptr);
     ::execvpe(pointers[0], pointers.data(), envp);
     int exec_errno = errno;
@@ -195,18 +158,25 @@ class Supervision {
         err_(err),
         signals_(signals),
         timings_(timings) {
-    if (request.timeout.count() > 0) timeout_at_ = started + request.timeout;
+    timeout_at_ = DeadlineAfter<Clock>(started, request.timeout);
   }
 
   RunOutcome Run() {
     if (HasContent(request_.cancel_file)) Stop(RunOutcome::kCancelled);
     while (!Finished()) {
-      std::array<pollfd, 3> fds{};
+      // The pipes are read only while our copy has room, and our own fds
+      // are written only when poll() says they take data: a stalled reader
+      // of our stdout blocks the command's writes, never this loop.
+      std::array<pollfd, 5> fds{};
       fds[0] = {signals_.fd(), POLLIN, 0};
-      fds[1] = {out_ && out_->open() ? out_->pipe_read.get() : -1, POLLIN, 0};
-      fds[2] = {err_ && err_->open() ? err_->pipe_read.get() : -1, POLLIN, 0};
+      fds[1] = {out_ && out_->WantsInput() ? out_->read_fd() : -1, POLLIN, 0};
+      fds[2] = {err_ && err_->WantsInput() ? err_->read_fd() : -1, POLLIN, 0};
+      fds[3] = {out_ && out_->WantsOutput() ? out_->own_fd() : -1, POLLOUT, 0};
+      fds[4] = {err_ && err_->WantsOutput() ? err_->own_fd() : -1, POLLOUT, 0};
       RetryEintr([&] { return ::poll(fds.data(), fds.size(), PollTimeoutMs()); });
       if (fds[0].revents != 0) ForwardSignals();
+      if (fds[3].revents != 0) out_->Flush();
+      if (fds[4].revents != 0) err_->Flush();
       if (fds[1].revents != 0) out_->Pump(false);
       if (fds[2].revents != 0) err_->Pump(false);
       // SIGCHLD can coalesce with other signals; reaping on every wake-up
@@ -214,31 +184,63 @@ class Supervision {
       Reap();
       CheckDeadlines();
     }
-    if (stopped_by_ != RunOutcome::kExited) return RunOutcome::Stopped(stopped_by_);
-    if (WIFSIGNALED(*wait_status_)) return RunOutcome::Signaled(WTERMSIG(*wait_status_));
-    return RunOutcome::Exited(WEXITSTATUS(*wait_status_));
+    DropUnwrittenOutput();
+    RunOutcome outcome = stopped_by_ != RunOutcome::kExited ? RunOutcome::Stopped(stopped_by_)
+                         : WIFSIGNALED(*wait_status_)
+                             ? RunOutcome::Signaled(WTERMSIG(*wait_status_))
+                             : RunOutcome::Exited(WEXITSTATUS(*wait_status_));
+    for (const auto* tee : {&out_, &err_}) {
+      if (*tee && (*tee)->file_error() && outcome.output_error.message.empty()) {
+        outcome.output_error = *(*tee)->file_error();
+      }
+    }
+    return outcome;
   }
 
  private:
   bool OutputOpen() const { return (out_ && out_->open()) || (err_ && err_->open()); }
+  bool OutputPending() const {
+    return (out_ && out_->WantsOutput()) || (err_ && err_->WantsOutput());
+  }
 
   // Done once the command is reaped and its output is drained: to EOF, or
-  // for at most output_linger when descendants keep the pipes open.
+  // for at most output_linger when descendants keep the pipes open; and our
+  // own stdout/stderr took the rest of our copy, or output_flush passed.
   bool Finished() {
     if (!wait_status_) return false;
-    if (!OutputOpen()) return true;
     if (!linger_at_) {
       // Whatever the command wrote before exiting is in the pipe now.
       if (out_ && out_->open()) out_->Pump(true);
       if (err_ && err_->open()) err_->Pump(true);
-      linger_at_ = Clock::now() + timings_.output_linger;
+      const auto now = Clock::now();
+      linger_at_ = now + timings_.output_linger;
+      // A stopped step has made its user wait long enough.
+      flush_until_ = now + (stopped_by_ == RunOutcome::kExited ? timings_.output_flush
+                                                               : timings_.output_linger);
     }
-    return !OutputOpen() || Clock::now() >= *linger_at_;
+    const auto now = Clock::now();
+    if (OutputOpen() && now < *linger_at_) return false;
+    return !OutputPending() || now >= *flush_until_;
+  }
+
+  // The file copies are complete; what our own stdout/stderr did not take
+  // within the bound is dropped, with a warning.
+  void DropUnwrittenOutput() {
+    for (auto* tee : {&out_, &err_}) {
+      if (!*tee) continue;
+      if ((*tee)->open()) (*tee)->Pump(true);
+      if (size_t dropped = (*tee)->DropBacklog(); dropped > 0) {
+        LogWarning(
+            "{} bytes of the command's output were not copied to our {}: its reader is stalled",
+            dropped, (*tee)->own_fd() == 1 ? "stdout" : "stderr");
+      }
+    }
   }
 
   int PollTimeoutMs() const {
     std::optional<Clock::time_point> deadline =
-        wait_status_ ? linger_at_ : (stopped_by_ == RunOutcome::kExited ? timeout_at_ : kill_at_);
+        wait_status_ ? (OutputOpen() ? linger_at_ : flush_until_)
+                     : (stopped_by_ == RunOutcome::kExited ? timeout_at_ : kill_at_);
     auto wait =
         request_.cancel_file.empty() ? std::chrono::milliseconds(60'000) : timings_.poll_interval;
     if (deadline) {
@@ -299,8 +301,9 @@ class Supervision {
   SignalChannel& signals_;
   const RunnerTimings& timings_;
   std::optional<Clock::time_point> timeout_at_;
-  std::optional<Clock::time_point> kill_at_;    // SIGKILL after the grace
-  std::optional<Clock::time_point> linger_at_;  // stop waiting for output EOF
+  std::optional<Clock::time_point> kill_at_;      // SIGKILL after the grace
+  std::optional<Clock::time_point> linger_at_;    // stop waiting for output EOF
+  std::optional<Clock::time_point> flush_until_;  // stop writing our own stdout/stderr
   std::optional<int> wait_status_;
   RunOutcome::End stopped_by_ = RunOutcome::kExited;  // kTimedOut/kCancelled once decided
 };
@@ -313,12 +316,12 @@ RunOutcome PosixProcessRunner::Run(const RunRequest& request) {
   }
   std::optional<TeeStream> out, err;
   if (!request.stdout_path.empty()) {
-    auto tee = OpenTee(request.stdout_path, 1);
+    auto tee = TeeStream::Open(request.stdout_path, 1);
     if (!tee) return RunOutcome::StartFailed(tee.error());
     out = std::move(*tee);
   }
   if (!request.stderr_path.empty()) {
-    auto tee = OpenTee(request.stderr_path, 2);
+    auto tee = TeeStream::Open(request.stderr_path, 2);
     if (!tee) return RunOutcome::StartFailed(tee.error());
     err = std::move(*tee);
   }
@@ -334,8 +337,8 @@ RunOutcome PosixProcessRunner::Run(const RunRequest& request) {
                      ? SpawnHermetic(request.argv, envp, signals_.original_mask(), out, err)
                      : SpawnPlain(request.argv, envp, signals_.original_mask(), out, err);
   if (!spawned) return RunOutcome::StartFailed(spawned.error());
-  if (out) out->pipe_write.Reset();
-  if (err) err->pipe_write.Reset();
+  if (out) out->CloseChildEnd();
+  if (err) err->CloseChildEnd();
   return Supervision(request, *spawned, out, err, signals_, timings_, started).Run();
 }
 

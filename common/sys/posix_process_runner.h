@@ -20,6 +20,10 @@ struct RunnerTimings {
   /// How long output may still arrive after the command exited, from
   /// descendants that keep its stdout/stderr open.
   std::chrono::milliseconds output_linger{100};
+  /// After the command exited, how long our own stdout/stderr may take to
+  /// accept the rest of the tee'd output before it is dropped (a stalled
+  /// reader; the -stdout_path/-stderr_path files are always complete).
+  std::chrono::milliseconds output_flush{10'000};
 };
 
 class PosixProcessRunner : public ProcessRunner {

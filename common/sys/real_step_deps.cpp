@@ -1,12 +1,15 @@
 #include "common/sys/real_step_deps.h"
 
+#include <fcntl.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <vector>
 
 #include "common/sys/file_util.h"
 #include "common/termination_message.h"
@@ -84,6 +87,33 @@ Result<std::string> RealStepFiles::WriteTempExecutable(std::string_view content)
     return Fail(ErrnoError("write " + path));
   }
   return path;
+}
+
+int DescriptorsNeeded(const StepConfig& config) {
+  int needed = 5;
+  if (!config.stdout_path.empty()) needed += 3;
+  if (!config.stderr_path.empty()) needed += 3;
+  if (config.hermetic) needed += 4;
+  return needed;
+}
+
+Status CheckDescriptorHeadroom(int needed) {
+  std::vector<UniqueFd> probes;
+  probes.reserve(static_cast<std::size_t>(needed));
+  // O_PATH on "/" needs no device and no permission.
+  probes.emplace_back(::open("/", O_PATH | O_CLOEXEC));
+  while (probes.back().valid() && static_cast<int>(probes.size()) < needed) {
+    probes.emplace_back(::fcntl(probes.front().get(), F_DUPFD_CLOEXEC, 0));
+  }
+  if (probes.back().valid()) return {};
+  const int err = errno;
+  const int free_fds = static_cast<int>(probes.size()) - 1;
+  rlimit limit{};
+  ::getrlimit(RLIMIT_NOFILE, &limit);
+  return Fail("too few file descriptors: " + std::to_string(free_fds) + " free under `ulimit -n " +
+                  std::to_string(limit.rlim_cur) + "` (" + GoErrnoText(err) + "), the step needs " +
+                  std::to_string(needed) + "; raise `ulimit -n` (RLIMIT_NOFILE)",
+              err);
 }
 
 Result<UniqueFd> AcquireStepLock(const std::string& post_file) {

@@ -40,6 +40,17 @@ class RealFileWaiter : public FileWaiter {
   InotifyWaitEvents events_;
 };
 
+/// How many file descriptors a run of `config` holds open at once beyond
+/// stdin/stdout/stderr: signalfd, step lock, inotify, one file being read or
+/// written, the spawn's /dev/null, three per tee'd stream, four for
+/// TEKTON_HERMETIC's pipes.
+int DescriptorsNeeded(const StepConfig& config);
+
+/// Fails unless `needed` more descriptors can be opened now (RLIMIT_NOFILE),
+/// saying what to raise. Probes by duplicating and closing, so nothing stays
+/// open.
+Status CheckDescriptorHeadroom(int needed);
+
 /// Takes the exclusive lock `<post_file>.lock` that tells waiters this step's
 /// entrypoint is alive (CONTRACT.md §11). The file appears already locked (it
 /// is locked under a temporary name, then renamed), so a waiter never sees it

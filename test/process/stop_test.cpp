@@ -85,6 +85,17 @@ TEST_F(TimeoutTest, FastCommandDoesNotWaitForTheTimer) {
   EXPECT_TRUE(WrotePostFile(Step(0)));
 }
 
+// The largest Go duration (`2562047h` overflows too once the machine is up
+// for 47 minutes): now + it does not fit in the steady clock, and the
+// deadline wrapped into the past and fired at once. Unrepresentable is no
+// deadline.
+TEST_F(TimeoutTest, HugeTimeoutDoesNotFireAtOnce) {
+  RunOutcome r = RunStep(0, {"-timeout", "2562047h47m16.854775807s"}, Helper({"sleep-ms", "50"}));
+  EXPECT_EQ(r.status, ExitStatus::Exited(0)) << r.err;
+  EXPECT_TRUE(WrotePostFile(Step(0)));
+  EXPECT_FALSE(Termination(0).Has("Reason"));
+}
+
 class CancelTest : public EntrypointTest {
  protected:
   std::string CancelFile() const { return root() + "/downward/cancel"; }

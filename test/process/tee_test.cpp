@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -132,6 +133,95 @@ TEST_F(TeeTest, NoOutputLostWhenTheChildExitsRightAfterWriting) {
     EXPECT_EQ(ReadFileOr(out_file), text + "\n");
     EXPECT_EQ(ReadFileOr(err_file), text + "\n");
   }
+}
+
+// §11: our own stdout is a pipe whose reader left (`entrypoint … | head -c 5`).
+// Our writes get EPIPE and the kernel sends US SIGPIPE: it must not be
+// forwarded to the step (which died of it, 141), and the file copy must be
+// complete.
+TEST_F(TeeTest, ClosedStdoutPipeDoesNotKillTheStep) {
+  const std::string out_file = Path("out.log");
+  constexpr std::uint64_t kSize = 4 << 20;
+  std::vector<std::string> argv = {"bash", "-c",
+                                   "\"$@\" | head -c 5 >/dev/null; exit \"${PIPESTATUS[0]}\"",
+                                   "bash", EntrypointBin()};
+  for (const std::string& a :
+       StepArgs(0, {"-stdout_path", out_file}, Helper({"bytes", std::to_string(kSize)}))) {
+    argv.push_back(a);
+  }
+  Process p = StartArgv(argv, "ep0");
+  RunOutcome r = Finish(p, "ep0");
+  EXPECT_EQ(r.status, ExitStatus::Exited(0)) << r.err;
+  EXPECT_TRUE(FileIsPattern(out_file, kSize));
+  EXPECT_TRUE(WrotePostFile(Step(0)));
+}
+
+// A full -stdout_path filesystem: one warning, not one per chunk, and the
+// step fails as the reference's does (its copy error fails cmd.Wait); our
+// own stdout still gets everything.
+TEST_F(TeeTest, FullStdoutPathWarnsOnceAndFailsTheStep) {
+  constexpr std::uint64_t kSize = 1 << 20;
+  RunOutcome r =
+      RunStep(0, {"-stdout_path", "/dev/full"}, Helper({"bytes", std::to_string(kSize)}));
+  EXPECT_EQ(r.status, ExitStatus::Exited(1)) << r.err;
+  EXPECT_TRUE(WroteErrPostFile(Step(0)));
+  EXPECT_FALSE(Exists(Step(0).exit_code_file()));
+  std::size_t warnings = 0;
+  for (std::size_t at = r.err.find("/dev/full"); at != std::string::npos;
+       at = r.err.find("/dev/full", at + 1)) {
+    ++warnings;
+  }
+  EXPECT_EQ(warnings, 2u) << "one warning and one 'Error executing command' line:\n" << r.err;
+  EXPECT_THAT(r.err,
+              HasSubstr("Error executing command: write /dev/full: no space left on device"));
+  EXPECT_EQ(r.out.size(), kSize);
+}
+
+// RLIMIT_FSIZE reached on the -stdout_path file: the kernel sends US
+// SIGXFSZ; it is not forwarded (the step died of it, 153). The failed copy
+// fails the step like any other.
+TEST_F(TeeTest, FileSizeLimitDoesNotKillTheStep) {
+  const std::string out_file = Path("out.log");
+  std::vector<std::string> argv = {"bash", "-c", "ulimit -f 4 && exec \"$@\"", "bash",
+                                   EntrypointBin()};
+  for (const std::string& a :
+       StepArgs(0, {"-stdout_path", out_file}, Helper({"bytes", std::to_string(64 << 10)}))) {
+    argv.push_back(a);
+  }
+  Process p = StartArgv(argv, "ep0");
+  RunOutcome r = Finish(p, "ep0");
+  EXPECT_EQ(r.status, ExitStatus::Exited(1)) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("Error executing command: write " + out_file + ": file too large"));
+  EXPECT_TRUE(WroteErrPostFile(Step(0)));
+}
+
+// §11: a reader of our stdout that stalls must not stall supervision: the
+// 500 ms timeout fires on time (it fired only once the reader drained).
+TEST_F(TeeTest, StalledStdoutReaderDoesNotDelayTheTimeout) {
+  int fds[2];
+  ASSERT_EQ(pipe2(fds, O_CLOEXEC), 0);
+  // The entrypoint's stdout is this pipe (opened again through /proc); we
+  // hold the read end and never read.
+  const std::string pipe_path =
+      "/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(fds[1]);
+  std::vector<std::string> argv = {EntrypointBin()};
+  for (const std::string& a : StepArgs(0, {"-timeout", "500ms", "-stdout_path", Path("out.log")},
+                                       Helper({"bytes", std::to_string(16 << 20)}))) {
+    argv.push_back(a);
+  }
+  std::string error;
+  const auto started = std::chrono::steady_clock::now();
+  Process p = Process::Spawn({argv, Env(), pipe_path, StderrPath("ep0"), "", dir().path()}, &error);
+  ASSERT_TRUE(p.valid()) << error;
+  const auto status = p.WaitFor(kDeadline);
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  close(fds[0]);
+  close(fds[1]);
+  ASSERT_TRUE(status.has_value()) << "still running with a stalled stdout reader";
+  EXPECT_EQ(*status, ExitStatus::Exited(1)) << ReadFileOr(StderrPath("ep0"));
+  EXPECT_LT(elapsed, std::chrono::seconds(4));
+  EXPECT_TRUE(WroteErrPostFile(Step(0)));
+  EXPECT_EQ(Termination(0).Find("Reason").value_or(TerminationEntry{}).value, "TimeoutExceeded");
 }
 
 }  // namespace

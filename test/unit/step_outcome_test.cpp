@@ -84,5 +84,54 @@ TEST(DecideOutcomeTest, LogLines) {
   EXPECT_EQ(DecideOutcome(RunOutcome::Exited(0), "", false).log, "");
 }
 
+// A failed copy to -stdout_path fails a command that succeeded, as the
+// reference's cmd.Wait does; a failing command keeps its own code.
+TEST(DecideOutcomeTest, OutputErrorFailsOnlyASuccessfulCommand) {
+  RunOutcome ok = RunOutcome::Exited(0);
+  ok.output_error = Error{ENOSPC, "write /logs/out: no space left on device"};
+  for (const char* on_error : {"", "continue"}) {
+    StepDecision decision = DecideOutcome(ok, on_error, false);
+    EXPECT_EQ(decision.post, StepDecision::kPostError) << on_error;
+    EXPECT_EQ(decision.exit_code, 1);
+    EXPECT_FALSE(decision.exit_code_file);
+    EXPECT_EQ(decision.log, "Error executing command: write /logs/out: no space left on device");
+  }
+  StepDecision debug = DecideOutcome(ok, "", true);
+  EXPECT_TRUE(debug.await_breakpoint);
+  EXPECT_EQ(debug.exit_code, 1);
+
+  RunOutcome three = RunOutcome::Exited(3);
+  three.output_error = ok.output_error;
+  EXPECT_EQ(DecideOutcome(three, "", false).exit_code, 3);
+  StepDecision continued = DecideOutcome(three, "continue", false);
+  EXPECT_EQ(continued.post, StepDecision::kPostSuccess);
+  EXPECT_EQ(continued.exit_code, 0);
+}
+
+TEST(DowngradeToFailureTest, SuccessBecomesErrWithoutExitCodeFile) {
+  StepDecision decision = DecideOutcome(RunOutcome::Exited(0), "", false);
+  DowngradeToFailure(decision, 1);
+  EXPECT_EQ(decision.post, StepDecision::kPostError);
+  EXPECT_FALSE(decision.exit_code_file);
+  EXPECT_EQ(decision.exit_code, 1);
+}
+
+TEST(DowngradeToFailureTest, ContinuedFailureExitsOne) {
+  StepDecision decision = DecideOutcome(RunOutcome::Exited(3), "continue", false);
+  DowngradeToFailure(decision, 1);
+  EXPECT_EQ(decision.post, StepDecision::kPostError);
+  EXPECT_FALSE(decision.exit_code_file);
+  EXPECT_EQ(decision.exit_code, 1);
+}
+
+// Under breakpoint_on_failure the debugger's exit code wins, and no post
+// file is written either way.
+TEST(DowngradeToFailureTest, BreakpointKeepsTheFailureCode) {
+  StepDecision decision = DecideOutcome(RunOutcome::Exited(3), "", true);
+  DowngradeToFailure(decision, 1);
+  EXPECT_EQ(decision.post, StepDecision::kNoPost);
+  EXPECT_EQ(decision.exit_code, 3);
+}
+
 }  // namespace
 }  // namespace podstep

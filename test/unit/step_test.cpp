@@ -45,9 +45,14 @@ class FakeFiles : public StepFiles {
     return {};
   }
   Status WriteFile(const std::string& path, std::string_view content) override {
+    if (full.contains(path)) {
+      files[path] = "";  // opened with O_TRUNC, then the write failed
+      return Fail("write " + path + ": no space left on device", ENOSPC);
+    }
     files[path] = std::string(content);
     return {};
   }
+  std::set<std::string> full;
   // Like the real one: refused files fail with EINVAL, larger ones with EFBIG.
   Result<std::optional<std::string>> ReadFile(const std::string& path,
                                               std::size_t max_bytes) override {
@@ -378,6 +383,22 @@ TEST_F(StepTest, MissingSubstitutedResultLeavesTheTextAndRuns) {
   ASSERT_EQ(runner.requests.size(), 1u);
   EXPECT_EQ(runner.requests[0].argv,
             (std::vector<std::string>{"cmd", "$(steps.first.results.r)"}));
+}
+
+// ENOSPC on the exitCode file left it empty next to a plain post file.
+TEST_F(StepTest, ExitCodeFileWriteFailureFailsTheStep) {
+  files.full.insert("/run/1/status/exitCode");
+  EXPECT_EQ(Run(), 1);
+  EXPECT_TRUE(files.Has("/run/1/out.err"));
+  EXPECT_FALSE(files.Has("/run/1/out"));
+}
+
+TEST_F(StepTest, OutputCopyFailureFailsTheStep) {
+  runner.outcome = RunOutcome::Exited(0);
+  runner.outcome.output_error = Error{ENOSPC, "write /logs/out: no space left on device"};
+  EXPECT_EQ(Run(), 1);
+  EXPECT_TRUE(files.Has("/run/1/out.err"));
+  EXPECT_FALSE(files.Has("/run/1/status/exitCode"));
 }
 
 }  // namespace
