@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <random>
+#include <filesystem>
 
 #include "common/base64.h"
 #include "common/step.h"
@@ -46,13 +46,23 @@ Status CopyFileAtomically(const std::string& src, const std::string& dst) {
   UniqueFd from(RetryEintr([&] { return ::open(src.c_str(), O_RDONLY | O_CLOEXEC); }));
   if (!from.valid()) return Fail(ErrnoError("open " + src));
 
+  // lstat: an existing regular file keeps its mode; anything else at `dst`
+  // (a symlink among them, which the rename replaces, not its target) is a
+  // new file, 0311 before umask as the reference creates it.
   struct stat existing {};
-  const bool replace = ::stat(dst.c_str(), &existing) == 0;
-  std::string temp = dst + ".podstep-tmp-" + std::to_string(::getpid()) + "-" +
-                     std::to_string(std::random_device{}());
-  UniqueFd to(RetryEintr([&] {
-    return ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kNewBinaryMode);
-  }));
+  mode_t mode = kNewBinaryMode;
+  if (::lstat(dst.c_str(), &existing) == 0 && S_ISREG(existing.st_mode)) {
+    mode = existing.st_mode & 07777;
+  } else {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    mode &= ~mask;
+  }
+  // A short hidden name in the same directory (rename must not cross
+  // filesystems): a suffix on `dst` itself failed for names near NAME_MAX.
+  std::string dir = std::filesystem::path(dst).parent_path().string();
+  std::string temp = (dir.empty() ? std::string(".") : dir) + "/.cp-XXXXXX";
+  UniqueFd to(::mkostemp(temp.data(), O_CLOEXEC));
   if (!to.valid()) return Fail(ErrnoError("open " + dst));
   auto discard = [&](Error error) {
     ::unlink(temp.c_str());
@@ -60,9 +70,7 @@ Status CopyFileAtomically(const std::string& src, const std::string& dst) {
   };
   if (auto copied = CopyContents(from.get(), to.get(), src); !copied)
     return discard(copied.error());
-  if (replace && ::fchmod(to.get(), existing.st_mode & 07777) != 0) {
-    return discard(ErrnoError("chmod " + dst));
-  }
+  if (::fchmod(to.get(), mode) != 0) return discard(ErrnoError("chmod " + dst));
   if (::rename(temp.c_str(), dst.c_str()) != 0) return discard(ErrnoError("rename into " + dst));
   return {};
 }

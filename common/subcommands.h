@@ -26,7 +26,8 @@ std::optional<SubcommandOutcome> RunSubcommand(const std::vector<std::string>& a
 
 /// Copies `src` to `dst` through a temporary file renamed into place, so a
 /// process still executing the old `dst` is never disturbed. A new `dst` gets
-/// mode 0311 (before umask); an existing one keeps its mode.
+/// mode 0311 (before umask); an existing regular file keeps its mode (a symlink
+/// at `dst` is replaced, its target left alone).
 Status CopyFileAtomically(const std::string& src, const std::string& dst);
 
 /// Creates `<root>/steps` and, for step i named n, the links `steps/<n>` and

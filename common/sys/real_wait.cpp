@@ -46,10 +46,12 @@ int InotifyWaitEvents::Next(const std::string& file, std::optional<Clock::time_p
       // shared by every container of that uid on the node), not our fd limit.
       inotify_failed_ = true;
       fast_poll_ = timings_.fast_poll_min;
-      LogWarning(
-          "{}: waiting with a {} ms poll instead (if this is \"too many open files\", raise the "
-          "sysctl fs.inotify.max_user_instances on the node)",
-          opened.error().message, timings_.fast_poll_min.count());
+      LogWarning("{}: waiting with a {} ms poll instead{}", opened.error().message,
+                 timings_.fast_poll_min.count(),
+                 opened.error().sys_errno == EMFILE
+                     ? " (raise the sysctl fs.inotify.max_user_instances on the node: 128 per "
+                       "uid by default, shared by every container of that uid)"
+                     : "");
     }
   }
   if (watcher_ && watcher_->WatchParentOf(file)) return 0;

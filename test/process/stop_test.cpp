@@ -90,7 +90,9 @@ TEST_F(TimeoutTest, FastCommandDoesNotWaitForTheTimer) {
 // deadline wrapped into the past and fired at once. Unrepresentable is no
 // deadline.
 TEST_F(TimeoutTest, HugeTimeoutDoesNotFireAtOnce) {
-  RunOutcome r = RunStep(0, {"-timeout", "2562047h47m16.854775807s"}, Helper({"sleep-ms", "50"}));
+  // Longer than one 100 ms tick of the run loop, where the wrapped deadline
+  // was first compared.
+  RunOutcome r = RunStep(0, {"-timeout", "2562047h47m16.854775807s"}, Helper({"sleep-ms", "300"}));
   EXPECT_EQ(r.status, ExitStatus::Exited(0)) << r.err;
   EXPECT_TRUE(WrotePostFile(Step(0)));
   EXPECT_FALSE(Termination(0).Has("Reason"));

@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 class SubcommandProcessTest : public EntrypointTest {};
 
 TEST_F(SubcommandProcessTest, InitCopiesItselfAndLinksTheSteps) {
-  RunOutcome r = Run({"init", EntrypointBin(), root() + "/bin/entrypoint", "step-a",
-                      "step-unnamed-1"});
+  RunOutcome r =
+      Run({"init", EntrypointBin(), root() + "/bin/entrypoint", "step-a", "step-unnamed-1"});
   // /tekton/bin is an emptyDir in a pod: it exists before init runs.
   ASSERT_EQ(r.status, ExitStatus::Exited(1)) << "no bin dir yet: the copy must fail cleanly";
   EXPECT_THAT(r.err, HasSubstr("init error: "));
@@ -51,6 +51,50 @@ TEST_F(SubcommandProcessTest, CpLogsWhatItCopied) {
   r = Run({"cp", Path("missing"), Path("dst2")});
   EXPECT_EQ(r.status, ExitStatus::Exited(1));
   EXPECT_THAT(r.err, HasSubstr("cp error: open " + Path("missing")));
+}
+
+// A destination name of NAME_MAX bytes works (the reference's does); the
+// temporary file must not be named after it plus a suffix.
+TEST_F(SubcommandProcessTest, CpToALongestNameWorks) {
+  WriteFile(Path("src"), "bytes");
+  const std::string dst = Path(std::string(255, 'e'));
+  RunOutcome r = Run({"cp", Path("src"), dst});
+  ASSERT_EQ(r.status, ExitStatus::Exited(0)) << r.err;
+  EXPECT_EQ(ReadFileOr(dst), "bytes");
+  struct stat st {};
+  ASSERT_EQ(stat(dst.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0311u);
+}
+
+// §8: an existing file keeps its mode; a new one gets 0311. A symlink at the
+// destination is replaced by a new file: it does not take its target's mode
+// (and the target is left alone).
+TEST_F(SubcommandProcessTest, CpModes) {
+  WriteFile(Path("src"), "new");
+  WriteFile(Path("existing"), "old");
+  ASSERT_EQ(chmod(Path("existing").c_str(), 0750), 0);
+  WriteFile(Path("target"), "target");
+  ASSERT_EQ(chmod(Path("target").c_str(), 0644), 0);
+  ASSERT_EQ(symlink(Path("target").c_str(), Path("link").c_str()), 0);
+
+  for (const char* dst : {"existing", "link", "fresh"}) {
+    RunOutcome r = Run({"cp", Path("src"), Path(dst)});
+    ASSERT_EQ(r.status, ExitStatus::Exited(0)) << dst << ": " << r.err;
+  }
+  auto mode = [&](const std::string& name) {
+    struct stat st {};
+    EXPECT_EQ(lstat(Path(name).c_str(), &st), 0) << name;
+    return st.st_mode;
+  };
+  EXPECT_EQ(mode("existing") & 07777, 0750u);
+  EXPECT_TRUE(S_ISREG(mode("link")));
+  EXPECT_EQ(mode("link") & 07777, 0311u);
+  EXPECT_EQ(mode("fresh") & 07777, 0311u);
+  EXPECT_EQ(ReadFileOr(Path("target")), "target");
+  EXPECT_EQ(mode("target") & 07777, 0644u);
+  for (const auto& entry : fs::directory_iterator(dir().path())) {
+    EXPECT_FALSE(entry.path().filename().string().starts_with(".cp-")) << "temporary file left";
+  }
 }
 
 TEST_F(SubcommandProcessTest, DecodeScript) {
@@ -104,7 +148,9 @@ TEST_F(SubcommandProcessTest, NopExitsAtOnceOrWaitsForASignal) {
 
   for (int sig : {SIGTERM, SIGINT}) {
     Process waiting = StartArgv({NopBin(), "tekton_run_indefinitely"}, "nopwait");
-    ASSERT_TRUE(WaitUntil([&] { return ReadFileOr(StderrPath("nopwait")).find("Waiting indefinitely...") != std::string::npos; }));
+    ASSERT_TRUE(WaitUntil([&] {
+      return ReadFileOr(StderrPath("nopwait")).find("Waiting indefinitely...") != std::string::npos;
+    }));
     EXPECT_TRUE(StaysFalse([&] { return !waiting.Running(); }, milliseconds(100)));
     waiting.Signal(sig);
     RunOutcome w = Finish(waiting, "nopwait");

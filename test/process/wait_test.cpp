@@ -268,5 +268,50 @@ TEST_F(WaitTest, SigtermWhileWaitingWritesErrAndTermination) {
   EXPECT_FALSE(m->entries.empty()) << m->raw;
 }
 
+// §11: no inotify instance left (fs.inotify.max_user_instances, per uid,
+// shared by every container of the uid on a node). A real exhaustion: in a
+// user namespace of our own, its limit (/proc/sys/user/max_inotify_instances)
+// is set to 0, so inotify_init1 fails with EMFILE there. The wait must say
+// so once and fall back to the fast poll, not silently to the slow one.
+TEST_F(WaitTest, WithoutInotifyInstancesWaitsWithAFastPoll) {
+  const std::string no_inotify = "echo 0 > /proc/sys/user/max_inotify_instances && exec \"$@\"";
+  {
+    std::string error;
+    Process probe = Process::Spawn(
+        {{"unshare", "--user", "--map-root-user", "sh", "-c", no_inotify, "sh", "true"},
+         Env(),
+         "",
+         "",
+         "",
+         ""},
+        &error);
+    const auto status = probe.valid() ? probe.WaitFor(kDeadline) : std::nullopt;
+    if (!status || *status != ExitStatus::Exited(0)) {
+      GTEST_SKIP() << "a user namespace with its own inotify limit is not permitted here";
+    }
+  }
+  const std::string marker = Path("ran");
+  std::vector<std::string> argv = {"unshare",  "--user", "--map-root-user", "sh", "-c",
+                                   no_inotify, "sh",     EntrypointBin()};
+  for (const std::string& a :
+       StepArgs(1, {"-wait_file", Step(0).post_file}, Helper({"write", marker, "ran"}))) {
+    argv.push_back(a);
+  }
+  Process p = StartArgv(argv, "ep1");
+  ASSERT_TRUE(WaitUntil([&] { return ReachedWait(1) || !p.Running(); }));
+  EXPECT_TRUE(StaysFalse([&] { return Exists(marker) || !p.Running(); }, milliseconds(100)))
+      << ReadFileOr(StderrPath("ep1"));
+  WriteFile(Step(0).post_file, "");
+  RunOutcome r = Finish(p, "ep1");
+  EXPECT_EQ(r.status, ExitStatus::Exited(0)) << r.err;
+  EXPECT_TRUE(Exists(marker));
+  const std::string warning = "too many open files: waiting with a 5 ms poll instead";
+  const std::size_t first = r.err.find(warning);
+  EXPECT_NE(first, std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(warning, first + 1), std::string::npos) << "logged more than once:\n"
+                                                               << r.err;
+  EXPECT_THAT(r.err, HasSubstr("fs.inotify.max_user_instances"));
+}
+
 }  // namespace
 }  // namespace podstep::test
