@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages podstep needs to build and test, when missing.
 # Run as root on Debian bookworm (or with sudo available).
+#
+#   install-deps.sh                  all that scripts/test.sh needs: the packages
+#                                    below, the arm64 cross build, and qemu-user
+#                                    to run the arm64 binaries' tests
+#   install-deps.sh --target-arch A  building the release binaries for A (the
+#                                    Dockerfile's TARGETARCH, e.g. amd64, arm64):
+#                                    the packages below, plus A's cross packages
+#                                    when A is not this machine's architecture
 set -euo pipefail
 
 packages=(
@@ -10,6 +18,30 @@ packages=(
   musl-tools util-linux procps
   git lcov
 )
+
+# Cross-building for arm64 (cmake/aarch64-linux-gnu.cmake): the cross
+# compiler, and zlib and musl (for the tiny nop) for arm64 through Debian
+# multiarch (dpkg --add-architecture arm64).
+cross_packages_arm64=(g++-aarch64-linux-gnu zlib1g-dev:arm64 musl-dev:arm64)
+# Running the arm64 binaries on this machine (scripts/qemu-binfmt.sh).
+qemu_packages=(qemu-user-static binfmt-support)
+
+host_arch=$(dpkg --print-architecture)
+foreign_archs=()
+add_cross() {  # add_cross ARCH: ARCH's cross packages, unless ARCH is the host's
+  local arch=$1
+  [[ -z $arch || $arch == "$host_arch" ]] && return 0
+  case $arch in
+    arm64) packages+=("${cross_packages_arm64[@]}") ;;
+    *) echo "install-deps: no cross toolchain for '$arch' (known: arm64)" >&2; exit 2 ;;
+  esac
+  foreign_archs+=("$arch")
+}
+case ${1:-} in
+  "") add_cross arm64; packages+=("${qemu_packages[@]}") ;;
+  --target-arch) add_cross "${2:-}" ;;
+  *) echo "usage: install-deps.sh [--target-arch ARCH]" >&2; exit 2 ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do
@@ -25,6 +57,12 @@ fi
 
 sudo_cmd=()
 if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+for arch in "${foreign_archs[@]}"; do
+  if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+    echo "install-deps: dpkg --add-architecture $arch"
+    "${sudo_cmd[@]}" dpkg --add-architecture "$arch"
+  fi
+done
 echo "install-deps: installing ${missing[*]}"
 "${sudo_cmd[@]}" apt-get update -qq
 DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -160,10 +160,16 @@ class NoHostTektonEnvironment : public ::testing::Environment {
 
 }  // namespace
 
-std::string EntrypointBin() { return PODSTEP_ENTRYPOINT_BIN; }
+std::string BinUnderTest(const std::string& name, const std::string& built) {
+  const char* dir = std::getenv("PODSTEP_TEST_BIN_DIR");
+  if (dir == nullptr || *dir == '\0') return built;
+  return std::string(dir) + "/" + name;
+}
+
+std::string EntrypointBin() { return BinUnderTest("entrypoint", PODSTEP_ENTRYPOINT_BIN); }
 std::string HelperBin() { return PODSTEP_TEST_HELPER_BIN; }
-std::string StepinitBin() { return PODSTEP_STEPINIT_BIN; }
-std::string NopBin() { return PODSTEP_NOP_BIN; }
+std::string StepinitBin() { return BinUnderTest("stepinit", PODSTEP_STEPINIT_BIN); }
+std::string NopBin() { return BinUnderTest("nop", PODSTEP_NOP_BIN); }
 
 // ---------------------------------------------------------------- TempDir
 
@@ -459,7 +465,9 @@ std::optional<TerminationMessage> ReadTermination(const std::string& path, std::
 
 // ---------------------------------------------------------------- misc
 
-std::string PlatformKey() {
+namespace {
+
+std::string MachinePlatformKey() {
   utsname u{};
   uname(&u);
   const std::string machine = u.machine;
@@ -470,6 +478,16 @@ std::string PlatformKey() {
   if (machine.starts_with("armv6")) return "linux/arm/v6";
   return "linux/" + machine;
 }
+
+}  // namespace
+
+std::string PlatformKey() {
+  const char* platform = std::getenv("PODSTEP_TEST_PLATFORM");
+  if (platform != nullptr && *platform != '\0') return platform;
+  return MachinePlatformKey();
+}
+
+bool UnderEmulation() { return PlatformKey() != MachinePlatformKey(); }
 
 bool IsStartedAtFormat(const std::string& text) {
   static const std::regex kLayout(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)$)");
@@ -500,6 +518,39 @@ std::optional<double> ParseStartedAt(const std::string& text) {
 EntrypointTest::EntrypointTest() {
   MakeDirs(root() + "/results");
   MakeDirs(root() + "/steps");
+}
+
+namespace {
+
+/// What qemu-user cannot do for an emulated entrypoint, by test name prefix
+/// (suite.name). Each of these passes natively.
+struct EmulationLimit {
+  const char* test;
+  const char* reason;
+};
+constexpr EmulationLimit kEmulationLimits[] = {
+    {"Commands/NotStartedTest.",
+     "qemu-user runs glibc's posix_spawn (clone with CLONE_VM|CLONE_VFORK) as a plain fork, so a "
+     "failed exec is not reported to the parent: the child just exits 127"},
+    {"OutcomeFilesTest.TooFewFileDescriptorsFailWithErr",
+     "qemu-user needs file descriptors of its own: under `ulimit -n 4` it can fail before the "
+     "entrypoint starts (exit 1, no output)"},
+    {"SelfSignalsTest.StepStartsWithDefaultDispositions",
+     "qemu-user's signal emulation leaves host signal 32 (which it cannot map to a guest signal) "
+     "ignored in the step it execs"},
+};
+
+}  // namespace
+
+void EntrypointTest::SetUp() {
+  if (!UnderEmulation()) return;
+  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::string name = std::string(info->test_suite_name()) + "." + info->name();
+  for (const EmulationLimit& limit : kEmulationLimits) {
+    if (name.starts_with(limit.test)) {
+      GTEST_SKIP() << "not under emulation (" << PlatformKey() << "): " << limit.reason;
+    }
+  }
 }
 
 StepFiles EntrypointTest::Step(int i) const {

@@ -29,6 +29,15 @@ std::string HelperBin();
 std::string StepinitBin();
 std::string NopBin();
 
+/// `$PODSTEP_TEST_BIN_DIR/<name>` when that variable is set (another build
+/// of the binaries, e.g. build/arm64/bin run through qemu-user), else
+/// `built`. The helper is never redirected: it plays the wrapped command.
+std::string BinUnderTest(const std::string& name, const std::string& built);
+
+/// Whether the binaries under test are emulated: $PODSTEP_TEST_PLATFORM names
+/// another platform than this machine's (qemu-user through binfmt_misc).
+bool UnderEmulation();
+
 /// A fresh directory under $TMPDIR (or /tmp), removed recursively on
 /// destruction.
 class TempDir {
@@ -154,7 +163,8 @@ struct TerminationMessage {
 std::optional<TerminationMessage> ReadTermination(const std::string& path, std::string* error);
 
 /// The platform key of this machine as TEKTON_PLATFORM_COMMANDS uses it
-/// ("linux/amd64", "linux/arm64", ...).
+/// ("linux/amd64", "linux/arm64", ...); $PODSTEP_TEST_PLATFORM when set
+/// (the platform of the binaries in $PODSTEP_TEST_BIN_DIR).
 std::string PlatformKey();
 
 /// Whether `text` matches the StartedAt layout 2006-01-02T15:04:05.000Z07:00.
@@ -190,6 +200,9 @@ struct RunOutcome {
 class EntrypointTest : public ::testing::Test {
  protected:
   EntrypointTest();
+  /// Under emulation, skips (with the reason) the tests qemu-user cannot
+  /// support; see kEmulationLimits in process_support.cpp.
+  void SetUp() override;
 
   const TempDir& dir() const { return dir_; }
   std::string root() const { return dir_ / "tekton"; }

@@ -23,7 +23,9 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
-std::string SidecarBin() { return PODSTEP_SIDECARLOGRESULTS_BIN; }
+std::string SidecarBin() {
+  return BinUnderTest("sidecarlogresults", PODSTEP_SIDECARLOGRESULTS_BIN);
+}
 
 // What the v0.58 reference's json.Encoder prints for one result.
 std::string Line(const std::string& name, const std::string& value, const std::string& type) {

@@ -17,7 +17,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string WorkingDirInitBin() { return PODSTEP_WORKINGDIRINIT_BIN; }
+std::string WorkingDirInitBin() {
+  return BinUnderTest("workingdirinit", PODSTEP_WORKINGDIRINIT_BIN);
+}
 
 bool IsDir(const std::string& path) {
   struct stat st {};
