@@ -76,8 +76,8 @@ class RegexParser {
       case 'w':
         atom.ranges.insert(atom.ranges.end(), {{'a', 'z'}, {'A', 'Z'}, {'0', '9'}, {'_', '_'}});
         break;
-      case 's':
-        atom.ranges.insert(atom.ranges.end(), {{' ', ' '}, {'\t', '\r'}});
+      case 's':  // RE2's \s is [\t\n\f\r ]: no \v
+        atom.ranges.insert(atom.ranges.end(), {{' ', ' '}, {'\t', '\n'}, {'\f', '\r'}});
         break;
     }
   }

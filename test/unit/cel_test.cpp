@@ -192,6 +192,9 @@ TEST(RegexSearchTest, Semantics) {
       {"^(?:a*)*$", "aaaa", true},
       {"(a*)+$", "b", true},
       {"^[]a]+$", "]a]", true},
+      {"\\s", "\v", false},
+      {"^\\s+$", " \t\n\f\r", true},
+      {"\\S", "\v", true},
   };
   for (const auto& [pattern, text, want] : cases) {
     auto result = RegexSearch(pattern, text);
