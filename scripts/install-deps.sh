@@ -17,6 +17,8 @@ packages=(
   libgtest-dev libgmock-dev libyaml-cpp-dev
   musl-tools util-linux procps
   git lcov
+  # test/fuzz (libFuzzer): clang-16 with libc++; clang-14 cannot build our C++23.
+  clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev
 )
 
 # Cross-building for arm64 (cmake/aarch64-linux-gnu.cmake): the cross

@@ -4,7 +4,9 @@
 #     errors, plus the image test (buildah builds the Dockerfile, podman runs it);
 #  2. arm64: the release binaries cross-built (cmake/aarch64-linux-gnu.cmake),
 #     then the process tests run against them under qemu-user;
-#  3. Debug with AddressSanitizer + UndefinedBehaviorSanitizer.
+#  3. Debug with AddressSanitizer + UndefinedBehaviorSanitizer;
+#  4. the libFuzzer targets (test/fuzz, clang-16), a short run of each
+#     (PODSTEP_FUZZ_SECONDS, default 20 s per target).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -35,3 +37,5 @@ fi
 echo "== sanitizer build (ASan + UBSan) =="
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite build/sanitize -DCMAKE_BUILD_TYPE=Debug -DPODSTEP_SANITIZE=ON
+echo "== fuzzing (libFuzzer + ASan + UBSan) =="
+test/fuzz/run.sh "${PODSTEP_FUZZ_SECONDS:-20}"
