@@ -86,11 +86,12 @@ class Decoder {
     while (!reader_.Consume('}')) {
       if (!first) reader_.Consume(',');
       first = false;
-      std::string key = *reader_.ReadString();
+      std::optional<std::string> key = reader_.ReadString();
+      if (!key) return Fail("invalid JSON: syntax error");  // checked first; never trusted
       reader_.Consume(':');
-      fields_.push_back(key);
+      fields_.push_back(*key);
       current_struct_ = go_struct;
-      std::optional<Status> decoded = field(key);
+      std::optional<Status> decoded = field(*key);
       fields_.pop_back();
       if (!decoded) {
         reader_.SkipValue(0);
@@ -105,7 +106,9 @@ class Decoder {
   Status String(std::string& out) {
     if (reader_.ConsumeLiteral("null")) return {};
     if (reader_.Peek() != '"') return TypeError(current_struct_, "string");
-    out = *reader_.ReadString();
+    std::optional<std::string> text = reader_.ReadString();
+    if (!text) return Fail("invalid JSON: syntax error");
+    out = std::move(*text);
     return {};
   }
 
@@ -184,11 +187,12 @@ class Decoder {
     while (!reader_.Consume('}')) {
       if (!first) reader_.Consume(',');
       first = false;
-      std::string algorithm = *reader_.ReadString();
+      std::optional<std::string> algorithm = reader_.ReadString();
+      if (!algorithm) return Fail("invalid JSON: syntax error");
       reader_.Consume(':');
       std::string hex;
       if (auto decoded = String(hex); !decoded) return decoded;
-      out[algorithm] = std::move(hex);
+      out[*algorithm] = std::move(hex);
     }
     return {};
   }

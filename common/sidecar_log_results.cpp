@@ -255,6 +255,7 @@ Result<std::vector<std::pair<std::string, std::vector<std::string>>>> ParseStepR
       if (!first) reader.Consume(',');
       first = false;
       std::optional<std::string> step = reader.ReadString();
+      if (!step) return Fail("invalid JSON: syntax error");  // checked above; never trusted
       reader.Consume(':');
       std::vector<std::string> names;
       if (!reader.ConsumeLiteral("null")) {
@@ -269,7 +270,9 @@ Result<std::vector<std::pair<std::string, std::vector<std::string>>>> ParseStepR
             continue;
           }
           if (reader.Peek() != '"') return TypeError(reader.Peek(), "string");
-          names.push_back(*reader.ReadString());
+          std::optional<std::string> name = reader.ReadString();
+          if (!name) return Fail("invalid JSON: syntax error");
+          names.push_back(std::move(*name));
         }
       }
       steps[*step] = std::move(names);
