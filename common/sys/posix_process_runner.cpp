@@ -228,7 +228,6 @@ class Supervision {
   void DropUnwrittenOutput() {
     for (auto* tee : {&out_, &err_}) {
       if (!*tee) continue;
-      if ((*tee)->open()) (*tee)->Pump(true);
       if (size_t dropped = (*tee)->DropBacklog(); dropped > 0) {
         LogWarning(
             "{} bytes of the command's output were not copied to our {}: its reader is stalled",

@@ -30,7 +30,7 @@ const char* FileTypeName(mode_t mode) {
   if (S_ISBLK(mode)) return "a block device";
   if (S_ISSOCK(mode)) return "a socket";
   if (S_ISDIR(mode)) return "a directory";
-  return "not a regular file";
+  return "an unusual file";
 }
 
 }  // namespace

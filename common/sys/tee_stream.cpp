@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +19,8 @@ Result<TeeStream> TeeStream::Open(const std::string& path, int own_fd) {
   TeeStream tee;
   tee.own_fd_ = own_fd;
   tee.path_ = path;
+  struct stat own {};
+  tee.own_is_stream_ = ::fstat(own_fd, &own) != 0 || S_ISFIFO(own.st_mode) || S_ISSOCK(own.st_mode);
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) {
     if (auto made = MakeDirs(parent.string()); !made) {
@@ -71,12 +74,13 @@ void TeeStream::Flush() {
     // poll() first: our fd is usually blocking and shared with others, so it
     // is not switched to O_NONBLOCK. After POLLOUT a pipe has a free page,
     // and a write of at most PIPE_BUF bytes then completes without blocking.
+    // Files, ttys and /dev/null take any size (tee throughput).
     pollfd pfd{own_fd_, POLLOUT, 0};
     if (RetryEintr([&] { return ::poll(&pfd, 1, 0); }) <= 0) return;
     if ((pfd.revents & POLLOUT) == 0 && (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) == 0) {
       return;
     }
-    const size_t size = std::min<size_t>(Backlog(), PIPE_BUF);
+    const size_t size = own_is_stream_ ? std::min<size_t>(Backlog(), PIPE_BUF) : Backlog();
     ssize_t n = RetryEintr([&] { return ::write(own_fd_, backlog_.data() + sent_, size); });
     if (n < 0) {
       if (errno == EAGAIN) return;

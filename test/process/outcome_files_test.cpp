@@ -32,6 +32,11 @@ TEST_F(OutcomeFilesTest, ExitCodeWriteFailureFailsTheStep) {
 // outcome was lost (no lock, no `.err`). Now the step fails at once, with
 // `.err`, a termination message and a line saying what to raise.
 TEST_F(OutcomeFilesTest, TooFewFileDescriptorsFailWithErr) {
+#if defined(__SANITIZE_ADDRESS__)
+  // The sanitizer runtime itself needs descriptors (/proc/self/maps, its
+  // report) and misbehaves with one left: only the plain build can tell.
+  GTEST_SKIP() << "not meaningful under AddressSanitizer";
+#endif
   const std::string marker = Path("ran");
   std::vector<std::string> argv = {"bash", "-c", "ulimit -n 4 && exec \"$@\"", "bash",
                                    EntrypointBin()};

@@ -401,5 +401,12 @@ TEST_F(StepTest, OutputCopyFailureFailsTheStep) {
   EXPECT_FALSE(files.Has("/run/1/status/exitCode"));
 }
 
+TEST_F(StepTest, FailStepBeforeStartWritesErrAndStartedAt) {
+  EXPECT_EQ(FailStepBeforeStart(config, files, clock, "Error executing command: too few"), 1);
+  EXPECT_TRUE(files.Has("/run/1/out.err"));
+  EXPECT_FALSE(files.Has("/run/1/out"));
+  EXPECT_EQ(CountKey("StartedAt"), 1);
+}
+
 }  // namespace
 }  // namespace podstep
