@@ -2,7 +2,11 @@
 # End-to-end test of the real Dockerfile: builds its `entrypoint`, `nop`,
 # `sidecarlogresults` and `workingdirinit` targets with buildah (no Docker engine and no registry needed), runs the
 # images with podman + runc, and checks what Tekton's controller relies on
-# (CONTRACT.md sections 1, 8 and 10).
+# (CONTRACT.md sections 1, 8 and 10). Then it builds every target again as a
+# manifest list of linux/amd64 and linux/arm64 (the builder cross-compiles),
+# checks each image's architecture, and runs the arm64 nop and entrypoint
+# under qemu-user (scripts/qemu-binfmt.sh; skipped, and counted so, when
+# binfmt_misc cannot be set up).
 #
 #   sudo test/image/run.sh        # as root; no arguments
 #
@@ -139,6 +143,7 @@ work=$(mktemp -d /tmp/podstep-image.XXXXXX)
 chmod 0755 "$work"
 storage_works=no
 passed=0
+skipped_checks=()
 shadowed=()      # host dirs covered by a private bind mount
 created_dirs=()  # mount points this run had to create (removed at exit)
 
@@ -168,7 +173,7 @@ cleanup() {
   fi
   print_timings
   if ((rc == 0)); then
-    echo "image test: $passed passed, 0 failed"
+    echo "image test: $passed passed, 0 failed${skipped_checks:+, ${#skipped_checks[@]} skipped}"
   elif [[ -n $outcome ]]; then
     echo "$outcome"
   else
@@ -282,8 +287,13 @@ detect_mirror() {
 mirror=${PODSTEP_DEBIAN_MIRROR:-$(detect_mirror)}
 mirror=${mirror:-http://deb.debian.org/debian}
 arch=$(dpkg --print-architecture 2>/dev/null || echo amd64)
-recipe=2  # bump when the rootfs recipe below changes
-key=$(printf '%s\n' "recipe=$recipe" "$suite" "$arch" "$mirror" "${packages[@]}" | sha256sum | cut -c1-16)
+recipe=3  # bump when the rootfs recipe below changes
+# The builder cross-compiles for these (the Dockerfile's TARGETARCH); their
+# packages come from install-deps.sh's cross_packages_<arch>=(…) lines.
+cross_archs=(arm64)
+cross_lines=$(grep '^cross_packages_' "$repo/scripts/install-deps.sh" || true)
+key=$(printf '%s\n' "recipe=$recipe" "$suite" "$arch" "$mirror" "${packages[@]}" \
+  "${cross_archs[@]}" "$cross_lines" | sha256sum | cut -c1-16)
 tarball=$cache_dir/$suite-$arch-build-$key.tar
 
 phase "base rootfs"
@@ -304,6 +314,19 @@ else
     fi
     skip "debootstrap of $suite from $mirror failed (is the mirror reachable?)"
   fi
+  # Foreign-architecture packages (zlib1g-dev:arm64, …) need dpkg multiarch,
+  # which debootstrap cannot do: the rootfs's own apt installs them.
+  cp "$repo/scripts/install-deps.sh" "$rootfs/tmp/install-deps.sh"
+  mountpoint -q "$rootfs/proc" || mount -t proc proc "$rootfs/proc"
+  for cross_arch in "${cross_archs[@]}"; do
+    echo "  in the rootfs: install-deps.sh --target-arch $cross_arch"
+    if ! chroot "$rootfs" /bin/bash /tmp/install-deps.sh --target-arch "$cross_arch" \
+      >"$work/cross-$cross_arch.log" 2>&1; then
+      show_log "$work/cross-$cross_arch.log" 20
+      unmount_under "$rootfs"
+      skip "could not install the $cross_arch cross packages into the base rootfs (is the mirror reachable?)"
+    fi
+  done
   unmount_under "$rootfs"
   rm -rf --one-file-system "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* \
     "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* \
@@ -332,7 +355,8 @@ fi
 build() {  # build TARGET IMAGE
   phase "buildah build --target $1"
   if ! buildah build --pull=never --layers --force-rm --isolation oci --network none \
-    --build-arg BASE_IMAGE="$base_image" --target "$1" -t "$2" -f "$repo/Dockerfile" "$repo" \
+    --build-arg BASE_IMAGE="$base_image" --build-arg BUILDPLATFORM="linux/$arch" \
+    --target "$1" -t "$2" -f "$repo/Dockerfile" "$repo" \
     >"$work/build-$1.log" 2>&1; then
     show_log "$work/build-$1.log" 40
     fail "buildah build --target $1 of $repo/Dockerfile"
@@ -343,10 +367,27 @@ build nop "$nop_image"
 build sidecarlogresults "$sidecarlogresults_image"
 build workingdirinit "$workingdirinit_image"
 
+# Each target again as a manifest list of linux/amd64 and linux/arm64 (the
+# README's release build). The builder runs on linux/$arch for both and
+# cross-compiles; buildah 1.28 (bookworm) does not set BUILDPLATFORM itself.
+platforms=linux/amd64,linux/arm64
+targets=(entrypoint nop sidecarlogresults workingdirinit)
+for target in "${targets[@]}"; do
+  phase "buildah build --manifest --platform $platforms --target $target"
+  if ! buildah build --pull=never --layers --force-rm --isolation oci --network none \
+    --build-arg BASE_IMAGE="$base_image" --build-arg BUILDPLATFORM="linux/$arch" \
+    --platform "$platforms" --manifest "localhost/podstep-test-$target:multi" --target "$target" \
+    -f "$repo/Dockerfile" "$repo" >"$work/build-$target-multi.log" 2>&1; then
+    show_log "$work/build-$target-multi.log" 40
+    fail "buildah build --manifest --platform $platforms --target $target of $repo/Dockerfile"
+  fi
+done
+
 # --- checks ---------------------------------------------------------------
 phase "checks"
 passed=0
 failed_checks=()
+skipped_checks=()
 why() { printf '%s\n' "$@" | sed 's/^/    /' >&2; }
 check() {  # check NAME FUNCTION
   local name=$1 started=$EPOCHREALTIME
@@ -635,6 +676,78 @@ check "sidecarlogresults prints the results of a mounted /tekton as JSON lines" 
   sidecarlogresults_prints_the_results
 check "sidecarlogresults waits for the last step's out, then prints and exits 0" \
   sidecarlogresults_waits_for_the_last_step
+
+# --- the manifest lists: linux/amd64 and linux/arm64 ------------------------
+instance() {  # instance LIST ARCH: LIST@<digest of its ARCH image>, or nothing
+  local digest
+  digest=$(buildah manifest inspect "$1" | awk -v arch="$2" '
+    /"digest":/ { gsub(/[",]/, "", $2); digest = $2 }
+    /"architecture":/ { gsub(/[",]/, "", $2); if ($2 == arch) { print digest; exit } }')
+  [[ -n $digest ]] && echo "$1@$digest"
+}
+elf_machine() {  # elf_machine FILE: e_machine as hex bytes, "3e 00" x86-64, "b7 00" aarch64
+  od -An -tx1 -j18 -N2 "$1" | tr -s ' ' | sed 's/^ //'
+}
+manifest_lists_hold_both_architectures() {
+  local target list ref arch want got root ok=0 count
+  for target in "${targets[@]}"; do
+    list=localhost/podstep-test-$target:multi
+    count=$(buildah manifest inspect "$list" | grep -c '"architecture":')
+    ((count == 2)) || { why "$list: $count images, want 2"; ok=1; }
+    for arch in amd64 arm64; do
+      ref=$(instance "$list" "$arch") || { why "$list: no $arch image"; ok=1; continue; }
+      got=$(podman image inspect --format '{{.Os}}/{{.Architecture}}' "$ref")
+      [[ $got == "linux/$arch" ]] || { why "$ref: config says $got, want linux/$arch"; ok=1; }
+      want="3e 00"
+      [[ $arch == arm64 ]] && want="b7 00"
+      root=$(podman image mount "$ref")
+      got=$(elf_machine "$root/ko-app/$target")
+      [[ $got == "$want" ]] || { why "$ref: /ko-app/$target has ELF machine $got, want $want"; ok=1; }
+    done
+  done
+  return $ok
+}
+arm64_nop_runs() {
+  local ref out rc=0
+  ref=$(instance localhost/podstep-test-nop:multi arm64) || { why "no arm64 nop image"; return 1; }
+  out=$(run "$ref" 2>&1) || rc=$?
+  ((rc == 0)) && [[ $out == *"Exiting..."* ]] && return 0
+  why "exit $rc, output: $out"
+  return 1
+}
+arm64_entrypoint_version() {
+  local ref out rc=0
+  ref=$(instance localhost/podstep-test-entrypoint:multi arm64) || { why "no arm64 entrypoint image"; return 1; }
+  out=$(run "$ref" --version 2>&1) || rc=$?
+  ((rc == 0)) && [[ $out == *entrypoint* ]] && { echo "    (${out##*$'\n'})"; return 0; }
+  why "exit $rc, output: $out"
+  return 1
+}
+arm64_entrypoint_runs_a_step() {
+  # As uid 65532: it runs itself as the step's command, writes the post file
+  # and the termination message.
+  local ref dir=$work/arm64-step out rc=0
+  ref=$(instance localhost/podstep-test-entrypoint:multi arm64) || { why "no arm64 entrypoint image"; return 1; }
+  mkdir -p "$dir"
+  chmod 0777 "$dir"
+  out=$(run -v "$dir:/tekton" "$ref" -post_file /tekton/out -termination_path /tekton/termination \
+    -step_metadata_dir /tekton/status -entrypoint /ko-app/entrypoint -- --version 2>&1) || rc=$?
+  ((rc == 0)) || { why "exit $rc: $out"; return 1; }
+  [[ -e $dir/out ]] || { why "no post file: $out"; return 1; }
+  grep -q StartedAt "$dir/termination" ||
+    { why "termination message without StartedAt: $(head -c 300 "$dir/termination")"; return 1; }
+}
+
+check "each manifest list holds a linux/amd64 and a linux/arm64 image (config and ELF machine)" \
+  manifest_lists_hold_both_architectures
+if qemu_error=$("$repo/scripts/qemu-binfmt.sh" arm64 2>&1); then
+  check "arm64 nop (under qemu-user) exits 0 and logs Exiting..." arm64_nop_runs
+  check "arm64 /ko-app/entrypoint --version (under qemu-user)" arm64_entrypoint_version
+  check "arm64 entrypoint runs a step as uid 65532 (under qemu-user)" arm64_entrypoint_runs_a_step
+else
+  skipped_checks+=("arm64 images run under qemu-user: ${qemu_error//$'\n'/ }")
+  echo "  SKIP arm64 images run under qemu-user: $qemu_error"
+fi
 
 if ((${#failed_checks[@]})); then
   outcome="image test: $passed passed, ${#failed_checks[@]} failed: $(IFS=';'; echo "${failed_checks[*]}")"
