@@ -63,6 +63,8 @@ Status CheckJsonSyntax(std::string_view json) {
   const bool starts_value = first == '"' || first == '[' || first == '{' || first == '-' ||
                             (first >= '0' && first <= '9') || first == 't' || first == 'f' ||
                             first == 'n';
+  // Go quotes the character like a rune literal; printable ASCII other than
+  // the quote itself reads the same.
   if (!starts_value && first > ' ' && first < 0x7f && first != '\'') {
     return Fail(std::string("invalid character '") + first + "' looking for beginning of value");
   }
@@ -70,7 +72,8 @@ Status CheckJsonSyntax(std::string_view json) {
   return {};
 }
 
-// The step and its result file, once the name is known to be safe.
+// Names become path elements: an empty one would name the directory itself
+// (the reference then failed reading it), `/` or `..` would leave it.
 Status ValidateResultName(std::string_view kind, const std::string& name) {
   if (name.empty()) {
     return Fail("refusing an empty " + std::string(kind) + " name: it names the directory");
