@@ -12,6 +12,8 @@
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 process_tests=$1 bin_dir=$2 arch=${3:-arm64}
+# Absolute: the tests start the binaries from inside their temp dirs.
+bin_dir=$(cd "$bin_dir" && pwd) || { echo "cross tests: FAILED: no directory $2"; exit 1; }
 case $arch in
   arm64) machine="b7 00" qemu=aarch64 ;;
   *) echo "cross tests: unknown architecture '$arch'"; exit 1 ;;
