@@ -242,7 +242,7 @@ printf 'unqualified-search-registries = []\n' >"$CONTAINERS_REGISTRIES_CONF"
 # --- the base image: a cached debootstrap with the toolchain ---------------
 # The packages scripts/install-deps.sh installs, read from its `packages=(…)`.
 mapfile -t packages < <(
-  sed -n '/^packages=(/,/)/p' "$repo/scripts/install-deps.sh" |
+  sed -n '/^packages=(/,/^)/p' "$repo/scripts/install-deps.sh" |
     sed -e 's/^packages=(//' -e 's/).*//' -e 's/#.*//' | tr -s ' \t' '\n\n' | sed '/^$/d' | sort -u
 )
 ((${#packages[@]} >= 3)) || fail "could not read the package list of scripts/install-deps.sh"
