@@ -147,6 +147,9 @@ std::optional<std::vector<RunResult>> DecodeRunResults(std::string_view json) {
   return results;
 }
 
+// Old content larger than any message the controller accepts (its
+// decompressed limit) is not read on: it counts as unparsable, so it is
+// replaced. The step writes this file too, and could fill it without end.
 Result<std::string> ReadExisting(const std::string& path) {
   UniqueFd fd(RetryEintr([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC); }));
   if (!fd.valid()) {
@@ -160,6 +163,7 @@ Result<std::string> ReadExisting(const std::string& path) {
     if (n < 0) return Fail(ErrnoError("read"));
     if (n == 0) return content;
     content.append(buffer, static_cast<size_t>(n));
+    if (content.size() > kMaxDecompressedBytes) return std::string();
   }
 }
 

@@ -335,6 +335,15 @@ TEST_F(TerminationFileTest, LongerGarbageLeavesNoTrailingBytes) {
   EXPECT_EQ(Read(path_), kStartedAtJson);
 }
 
+// Not read past what any message could hold: a huge (here sparse) old file
+// is replaced like unparsable content.
+TEST_F(TerminationFileTest, HugeOldContentIsReplacedWithoutReadingIt) {
+  Write(path_, "[");
+  ASSERT_EQ(::truncate(path_.c_str(), 64LL << 30), 0);
+  ASSERT_TRUE(WriteTerminationMessage(path_, {kStartedAt}, false));
+  EXPECT_EQ(Read(path_), kStartedAtJson);
+}
+
 TEST_F(TerminationFileTest, WritesInPlace) {
   Write(path_, "[]");
   const std::string link = dir_ + "/hardlink";
