@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,8 +20,15 @@ Result<TeeStream> TeeStream::Open(const std::string& path, int own_fd) {
   TeeStream tee;
   tee.own_fd_ = own_fd;
   tee.path_ = path;
+  // Only a regular file or /dev/null takes any write at once; a pipe,
+  // socket or tty may block a large one even after POLLOUT.
   struct stat own {};
-  tee.own_is_stream_ = ::fstat(own_fd, &own) != 0 || S_ISFIFO(own.st_mode) || S_ISSOCK(own.st_mode);
+  if (::fstat(own_fd, &own) == 0) {
+    const bool dev_null = S_ISCHR(own.st_mode) && own.st_rdev == makedev(1, 3);
+    tee.own_is_stream_ = !(S_ISREG(own.st_mode) || dev_null);
+  } else {
+    tee.own_is_stream_ = true;
+  }
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) {
     if (auto made = MakeDirs(parent.string()); !made) {
@@ -74,7 +82,7 @@ void TeeStream::Flush() {
     // poll() first: our fd is usually blocking and shared with others, so it
     // is not switched to O_NONBLOCK. After POLLOUT a pipe has a free page,
     // and a write of at most PIPE_BUF bytes then completes without blocking.
-    // Files, ttys and /dev/null take any size (tee throughput).
+    // Files and /dev/null take any size (tee throughput).
     pollfd pfd{own_fd_, POLLOUT, 0};
     if (RetryEintr([&] { return ::poll(&pfd, 1, 0); }) <= 0) return;
     if ((pfd.revents & POLLOUT) == 0 && (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) == 0) {

@@ -63,7 +63,7 @@ class TeeStream {
   std::string backlog_;  // bytes for own_fd_; backlog_[0, sent_) are written
   std::size_t sent_ = 0;
   bool own_failed_ = false;     // own_fd_ gave EPIPE or another error: copy dropped
-  bool own_is_stream_ = false;  // a pipe or socket: written PIPE_BUF at a time
+  bool own_is_stream_ = false;  // not a file or /dev/null: written PIPE_BUF at a time
   std::optional<Error> file_error_;
 };
 
