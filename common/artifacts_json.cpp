@@ -23,31 +23,6 @@ struct Artifacts {
   std::vector<Artifact> outputs;
 };
 
-bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-std::string_view Kind(char c) {
-  switch (c) {
-    case '"':
-      return "string";
-    case '[':
-      return "array";
-    case '{':
-      return "object";
-    case 't':
-    case 'f':
-      return "bool";
-    default:
-      return "number";
-  }
-}
-
 // A decoder over text already known to be valid JSON: only type mismatches
 // can fail, each with Go's UnmarshalTypeError text.
 class Decoder {
@@ -57,12 +32,12 @@ class Decoder {
   Status Decode(Artifacts& out) {
     if (reader_.ConsumeLiteral("null")) return {};
     if (reader_.Peek() != '{') {
-      return Fail("json: cannot unmarshal " + std::string(Kind(reader_.Peek())) +
+      return Fail("json: cannot unmarshal " + std::string(GoJsonKindName(reader_.Peek())) +
                   " into Go value of type v1.Artifacts");
     }
     return Object("Artifacts", [&](std::string_view key) -> std::optional<Status> {
-      if (EqualsIgnoringAsciiCase(key, "inputs")) return List(out.inputs);
-      if (EqualsIgnoringAsciiCase(key, "outputs")) return List(out.outputs);
+      if (GoJsonKeyMatches(key, "inputs")) return List(out.inputs);
+      if (GoJsonKeyMatches(key, "outputs")) return List(out.outputs);
       return std::nullopt;
     });
   }
@@ -71,7 +46,7 @@ class Decoder {
   Status TypeError(std::string_view go_struct, std::string_view go_type) {
     std::string path;
     for (const auto& field : fields_) path += (path.empty() ? "" : ".") + field;
-    return Fail("json: cannot unmarshal " + std::string(Kind(reader_.Peek())) +
+    return Fail("json: cannot unmarshal " + std::string(GoJsonKindName(reader_.Peek())) +
                 " into Go struct field " + std::string(go_struct) + "." + path + " of type " +
                 std::string(go_type));
   }
@@ -140,9 +115,9 @@ class Decoder {
       if (reader_.ConsumeLiteral("null")) continue;
       if (reader_.Peek() != '{') return TypeError(current_struct_, "v1.Artifact");
       auto decoded = Object("Artifact", [&](std::string_view key) -> std::optional<Status> {
-        if (EqualsIgnoringAsciiCase(key, "name")) return String(artifact.name);
-        if (EqualsIgnoringAsciiCase(key, "values")) return Values(artifact.values);
-        if (EqualsIgnoringAsciiCase(key, "buildOutput")) return Bool(artifact.build_output);
+        if (GoJsonKeyMatches(key, "name")) return String(artifact.name);
+        if (GoJsonKeyMatches(key, "values")) return Values(artifact.values);
+        if (GoJsonKeyMatches(key, "buildOutput")) return Bool(artifact.build_output);
         return std::nullopt;
       });
       if (!decoded) return decoded;
@@ -166,8 +141,8 @@ class Decoder {
       if (reader_.ConsumeLiteral("null")) continue;
       if (reader_.Peek() != '{') return TypeError(current_struct_, "v1.ArtifactValue");
       auto decoded = Object("ArtifactValue", [&](std::string_view key) -> std::optional<Status> {
-        if (EqualsIgnoringAsciiCase(key, "uri")) return String(value.uri);
-        if (EqualsIgnoringAsciiCase(key, "digest")) return Digest(value.digest);
+        if (GoJsonKeyMatches(key, "uri")) return String(value.uri);
+        if (GoJsonKeyMatches(key, "digest")) return Digest(value.digest);
         return std::nullopt;
       });
       if (!decoded) return decoded;

@@ -313,4 +313,29 @@ bool GoJsonReader::SkipValue(int depth) {
   }
 }
 
+std::string_view GoJsonKindName(char first) {
+  switch (first) {
+    case '"':
+      return "string";
+    case '[':
+      return "array";
+    case '{':
+      return "object";
+    case 't':
+    case 'f':
+      return "bool";
+    default:
+      return "number";
+  }
+}
+
+bool GoJsonKeyMatches(std::string_view key, std::string_view field_name) {
+  if (key.size() != field_name.size()) return false;
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  for (size_t i = 0; i < key.size(); ++i) {
+    if (lower(key[i]) != lower(field_name[i])) return false;
+  }
+  return true;
+}
+
 }  // namespace podstep

@@ -24,6 +24,14 @@ size_t ValidUtf8SequenceLength(std::string_view bytes);
 /// \u2028/\u2029, each byte of invalid UTF-8 as \ufffd. Never fails.
 void AppendGoJsonString(std::string& out, std::string_view bytes);
 
+/// What Go's `json: cannot unmarshal <kind> into …` errors call the JSON value
+/// whose first byte is `first`: string, array, object, bool or number.
+std::string_view GoJsonKindName(char first);
+
+/// Whether a JSON object key selects a struct field of this (ASCII) name, as
+/// json.Unmarshal matches them: exactly or ignoring ASCII case.
+bool GoJsonKeyMatches(std::string_view key, std::string_view field_name);
+
 /// A cursor over JSON text that accepts and decodes exactly what Go's
 /// json.Unmarshal does, for hand-written decoders of one known shape. Every
 /// method skips leading JSON whitespace (space, \t, \n, \r) first; a method

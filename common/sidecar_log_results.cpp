@@ -32,25 +32,8 @@ std::vector<std::string> SplitNonEmptyList(const std::string& text) {
   }
 }
 
-// Go's json "kind" word for the value starting with `c`.
-std::string_view JsonKind(char c) {
-  switch (c) {
-    case '"':
-      return "string";
-    case '[':
-      return "array";
-    case '{':
-      return "object";
-    case 't':
-    case 'f':
-      return "bool";
-    default:
-      return "number";
-  }
-}
-
 std::unexpected<Error> TypeError(char next, std::string_view go_type) {
-  return Fail("json: cannot unmarshal " + std::string(JsonKind(next)) + " into Go value of type " +
+  return Fail("json: cannot unmarshal " + std::string(GoJsonKindName(next)) + " into Go value of type " +
               std::string(go_type));
 }
 

@@ -7,29 +7,6 @@
 namespace podstep {
 namespace {
 
-bool EqualFoldAscii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// What Go names a JSON value in its "cannot unmarshal" errors.
-std::string_view JsonKindName(char first) {
-  switch (first) {
-    case '{': return "object";
-    case '[': return "array";
-    case '"': return "string";
-    case 't':
-    case 'f': return "bool";
-    default: return "number";
-  }
-}
-
 Error SyntaxError(GoJsonReader& reader) {
   return Error{0, reader.AtEnd() ? "unexpected end of JSON input" : "invalid JSON"};
 }
@@ -42,7 +19,7 @@ Result<DockerAuth> ReadAuth(GoJsonReader& reader, std::string_view field_path) {
   if (reader.Peek() != '{') {
     char kind = reader.Peek();
     if (!reader.SkipValue(2)) return Fail(SyntaxError(reader));
-    return Fail("json: cannot unmarshal " + std::string(JsonKindName(kind)) +
+    return Fail("json: cannot unmarshal " + std::string(GoJsonKindName(kind)) +
                 " into Go value of type dockercreds.entry");
   }
   reader.Consume('{');
@@ -56,7 +33,7 @@ Result<DockerAuth> ReadAuth(GoJsonReader& reader, std::string_view field_path) {
                                 {"password", &auth.password},
                                 {"auth", &auth.auth},
                                 {"email", &auth.email}}) {
-      if (EqualFoldAscii(*key, name)) {
+      if (GoJsonKeyMatches(*key, name)) {
         field = target;
         field_name = name;
       }
@@ -68,7 +45,7 @@ Result<DockerAuth> ReadAuth(GoJsonReader& reader, std::string_view field_path) {
     if (reader.Peek() != '"') {
       char kind = reader.Peek();
       if (!reader.SkipValue(3)) return Fail(SyntaxError(reader));
-      return Fail("json: cannot unmarshal " + std::string(JsonKindName(kind)) +
+      return Fail("json: cannot unmarshal " + std::string(GoJsonKindName(kind)) +
                   " into Go struct field entry." + std::string(field_path) +
                   std::string(field_name) + " of type string");
     }
@@ -88,7 +65,7 @@ Status ReadAuths(GoJsonReader& reader, DockerAuths& auths, std::string_view wher
   if (reader.Peek() != '{') {
     char kind = reader.Peek();
     if (!reader.SkipValue(1)) return Fail(SyntaxError(reader));
-    return Fail("json: cannot unmarshal " + std::string(JsonKindName(kind)) + " into " +
+    return Fail("json: cannot unmarshal " + std::string(GoJsonKindName(kind)) + " into " +
                 std::string(where) + " of type map[string]dockercreds.entry");
   }
   reader.Consume('{');
@@ -126,7 +103,7 @@ Result<DockerAuths> ParseDockerConfigJson(std::string_view json) {
   if (reader.Peek() != '{') {
     char kind = reader.Peek();
     if (!reader.SkipValue(0)) return Fail(SyntaxError(reader));
-    return Fail("json: cannot unmarshal " + std::string(JsonKindName(kind)) +
+    return Fail("json: cannot unmarshal " + std::string(GoJsonKindName(kind)) +
                 " into Go value of type dockercreds.configFile");
   }
   reader.Consume('{');
@@ -134,7 +111,7 @@ Result<DockerAuths> ParseDockerConfigJson(std::string_view json) {
     do {
       auto key = reader.ReadString();
       if (!key || !reader.Consume(':')) return Fail(SyntaxError(reader));
-      if (EqualFoldAscii(*key, "auths")) {
+      if (GoJsonKeyMatches(*key, "auths")) {
         // Go decodes into the map it already has: a second "auths" adds to it.
         if (auto read = ReadAuths(reader, auths, "Go struct field configFile.auths", "auths.");
             !read) {

@@ -52,28 +52,52 @@ Status MakeDirs(const std::string& path, mode_t mode) {
   return {};
 }
 
+namespace {
+
+const char* FileTypeName(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISDIR(mode)) return "a directory";
+  return "an unusual file";
+}
+
+}  // namespace
+
 Result<std::optional<std::string>> ReadRegularFileIfExists(const std::string& path,
                                                            size_t max_bytes) {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise block until a
+  // writer comes, i.e. forever; the type is then checked on what was opened.
   UniqueFd fd(RetryEintr(
-      [&] { return ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY); }));
+      [&] { return ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC); }));
   if (!fd.valid()) {
     if (errno == ENOENT) return std::optional<std::string>();
     return Fail(ErrnoError("open " + path));
   }
-  struct stat info {};
-  if (::fstat(fd.get(), &info) != 0) return Fail(ErrnoError("stat " + path));
-  if (!S_ISREG(info.st_mode)) return Fail("read " + path + ": not a regular file");
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return Fail(ErrnoError("stat " + path));
+  if (!S_ISREG(st.st_mode)) {
+    return Fail(
+        "refusing to read '" + path + "': " + FileTypeName(st.st_mode) + ", not a regular file",
+        EINVAL);
+  }
+  auto too_large = [&] {
+    return Fail(
+        "refusing to read '" + path + "': larger than " + std::to_string(max_bytes) + " bytes",
+        EFBIG);
+  };
+  if (static_cast<unsigned long long>(st.st_size) > max_bytes) return too_large();
+  // Read to EOF but never past max_bytes + 1: the size can grow while we read.
   std::string content;
   char buffer[65536];
   for (;;) {
-    size_t want = std::min(sizeof buffer, max_bytes + 1 - content.size());
-    ssize_t n = RetryEintr([&] { return ::read(fd.get(), buffer, want); });
+    const size_t want = std::min(sizeof buffer, max_bytes + 1 - content.size());
+    const ssize_t n = RetryEintr([&] { return ::read(fd.get(), buffer, want); });
     if (n < 0) return Fail(ErrnoError("read " + path));
     if (n == 0) break;
     content.append(buffer, static_cast<size_t>(n));
-    if (content.size() > max_bytes) {
-      return Fail("read " + path + ": larger than " + std::to_string(max_bytes) + " bytes");
-    }
+    if (content.size() > max_bytes) return too_large();
   }
   return std::optional<std::string>(std::move(content));
 }

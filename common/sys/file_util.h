@@ -19,9 +19,10 @@ bool WriteAll(int fd, std::string_view data);
 /// naming the directory that could not be made ("mkdir /a/b: permission denied").
 Status MakeDirs(const std::string& path, mode_t mode = 0777);
 
-/// Reads a regular file whole, without blocking on a FIFO or device (they are
-/// refused) and without reading more than `max_bytes` (a larger file fails).
-/// nullopt when the file does not exist. Errors read "open P: …", "read P: …".
+/// Reads a regular file whole; nullopt when it does not exist. Never blocks
+/// and never reads more than `max_bytes` + 1: a file that is not a regular
+/// file (a FIFO would block forever, a device never end) fails with sys_errno
+/// EINVAL, one larger than `max_bytes` with EFBIG ("refusing to read 'P': …").
 Result<std::optional<std::string>> ReadRegularFileIfExists(const std::string& path,
                                                            size_t max_bytes);
 

@@ -152,8 +152,8 @@ TEST_F(SidecarLogResultsTest, AResultOverTheMaximumIsAnErrorTheOthersArePrinted)
   RunOutcome r = RunSidecar({"-result-names", "huge,small", "-step-results", "{}"});
   EXPECT_EQ(r.status, ExitStatus::Exited(1));
   EXPECT_THAT(Lines(r.out), UnorderedElementsAre(Line("small", "ok", "task")));
-  EXPECT_THAT(r.err, HasSubstr("error parsing results: error reading the results file read " +
-                               TaskResult("huge") + ": larger than 1572863 bytes\n"));
+  EXPECT_THAT(r.err, HasSubstr("error parsing results: error reading the results file refusing "
+                               "to read '" + TaskResult("huge") + "': larger than 1572863 bytes\n"));
   EXPECT_EQ(Lines(r.err).size(), 1u) << r.err;
 }
 
@@ -165,8 +165,8 @@ TEST_F(SidecarLogResultsTest, AFifoResultIsRefusedWithoutHanging) {
   RunOutcome r = RunSidecar({"-result-names", "fifo,ok", "-step-results", "{}"});
   ASSERT_TRUE(r.status.has_value());
   EXPECT_EQ(r.status, ExitStatus::Exited(1));
-  EXPECT_THAT(r.err, HasSubstr("error reading the results file read " + TaskResult("fifo") +
-                               ": not a regular file\n"));
+  EXPECT_THAT(r.err, HasSubstr("error reading the results file refusing to read '" +
+                               TaskResult("fifo") + "': a FIFO, not a regular file\n"));
   EXPECT_THAT(Lines(r.out), UnorderedElementsAre(Line("ok", "1", "task")));
 }
 
