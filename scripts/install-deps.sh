@@ -2,22 +2,27 @@
 # Installs the Debian packages podstep needs to build and test, when missing.
 # Run as root on Debian bookworm (or with sudo available).
 #
-#   install-deps.sh                  all that scripts/test.sh needs: the packages
-#                                    below, the arm64 cross build, and qemu-user
-#                                    to run the arm64 binaries' tests
-#   install-deps.sh --target-arch A  building the release binaries for A (the
-#                                    Dockerfile's TARGETARCH, e.g. amd64, arm64):
-#                                    the packages below, plus A's cross packages
-#                                    when A is not this machine's architecture
+#   install-deps.sh                  all that scripts/test.sh needs: the build
+#                                    and test packages below, the arm64 cross
+#                                    build, and qemu-user to run its tests
+#   install-deps.sh --target-arch A  only building the release binaries for A
+#                                    (the Dockerfile's TARGETARCH, e.g. amd64,
+#                                    arm64): the build packages, plus A's cross
+#                                    packages when A is not this machine's
 set -euo pipefail
 
-packages=(
+# What building the binaries needs (the Dockerfile's builder installs only these).
+build_packages=(
   build-essential cmake g++ pkg-config
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev zlib1g-dev
+  musl-tools
+)
+# What the tests need on top: GoogleTest, podsim's yaml-cpp, the process tests'
+# tools, git (the credential tests), lcov (test/coverage.sh), and clang-16 with
+# libc++ for the libFuzzer targets (clang-14 cannot build our C++23).
+test_packages=(
   libgtest-dev libgmock-dev libyaml-cpp-dev
-  musl-tools util-linux procps
-  git lcov
-  # test/fuzz (libFuzzer): clang-16 with libc++; clang-14 cannot build our C++23.
+  util-linux procps git lcov
   clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev
 )
 
@@ -39,8 +44,9 @@ add_cross() {  # add_cross ARCH: ARCH's cross packages, unless ARCH is the host'
   esac
   foreign_archs+=("$arch")
 }
+packages=("${build_packages[@]}")
 case ${1:-} in
-  "") add_cross arm64; packages+=("${qemu_packages[@]}") ;;
+  "") packages+=("${test_packages[@]}" "${qemu_packages[@]}"); add_cross arm64 ;;
   --target-arch) add_cross "${2:-}" ;;
   *) echo "usage: install-deps.sh [--target-arch ARCH]" >&2; exit 2 ;;
 esac

@@ -240,12 +240,13 @@ EOF
 printf 'unqualified-search-registries = []\n' >"$CONTAINERS_REGISTRIES_CONF"
 
 # --- the base image: a cached debootstrap with the toolchain ---------------
-# The packages scripts/install-deps.sh installs, read from its `packages=(…)`.
+# The packages the Dockerfile's builder installs: install-deps.sh's `build_packages=(…)`.
 mapfile -t packages < <(
-  sed -n '/^packages=(/,/^)/p' "$repo/scripts/install-deps.sh" |
-    sed -e 's/^packages=(//' -e 's/).*//' -e 's/#.*//' | tr -s ' \t' '\n\n' | sed '/^$/d' | sort -u
+  sed -n '/^build_packages=(/,/^)/p' "$repo/scripts/install-deps.sh" |
+    sed -e 's/^build_packages=(//' -e 's/).*//' -e 's/#.*//' | tr -s ' \t' '\n\n' |
+    sed '/^$/d' | sort -u
 )
-((${#packages[@]} >= 3)) || fail "could not read the package list of scripts/install-deps.sh"
+((${#packages[@]} >= 3)) || fail "could not read the build packages of scripts/install-deps.sh"
 
 # The Debian mirror apt uses here (deb822 .sources or one-line .list files):
 # an entry for the suite itself, else any Debian main-suite entry.
