@@ -1,7 +1,8 @@
 // Go's net/url Parse and String (common/go_url.h), used for credential flag
 // values (-basic-git=<secret>=<url>), and strconv.Quote (common/go_quote.h).
 // Any text parses or fails with Go's `parse "…": …` text, without a crash;
-// a parsed URL's String() parses again to the same String(); a quoted text
+// a parsed URL's String() parses again to the same String() (unless Go's
+// own String() is ambiguous there, see below); a quoted text
 // is one line of printable bytes between double quotes.
 
 #include "common/go_quote.h"
@@ -21,6 +22,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   const std::string text = url->String();
+  // A path that starts with "//" and no host prints as an authority, in Go
+  // too (go1.19: "/%2Fb" parses, "//b" is printed, and "//b[" fails): that
+  // output need not parse back.
+  if (url->host.empty() && text.starts_with("//")) return 0;
   auto again = podstep::ParseGoUrl(text);
   FUZZ_CHECK(again.has_value(),
              std::string(input) + " -> " + text + ": " + (again ? "" : again.error().message));
