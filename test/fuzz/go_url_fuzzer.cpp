@@ -23,9 +23,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const std::string text = url->String();
   // A path that starts with "//" and no host prints as an authority, in Go
-  // too (go1.19: "/%2Fb" parses, "//b" is printed, and "//b[" fails): that
-  // output need not parse back.
-  if (url->host.empty() && text.starts_with("//")) return 0;
+  // too (go1.19: "/%2Fb[" and "http:/%2Fm)@" print "//b%5B" and
+  // "http://m%29@", which fail to parse): that output need not parse back.
+  if (url->host.empty() && url->path.starts_with("//")) return 0;
   auto again = podstep::ParseGoUrl(text);
   FUZZ_CHECK(again.has_value(),
              std::string(input) + " -> " + text + ": " + (again ? "" : again.error().message));
