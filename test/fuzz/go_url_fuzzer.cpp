@@ -1,7 +1,6 @@
 // Go's net/url Parse and String (common/go_url.h), used for credential flag
 // values (-basic-git=<secret>=<url>), and strconv.Quote (common/go_quote.h).
 // Any text parses or fails with Go's `parse "…": …` text, without a crash;
-// a parsed URL's String(), when it parses again, gives the same String();
 // a quoted text is one line of printable bytes between double quotes.
 
 #include "common/go_quote.h"
@@ -20,13 +19,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(url.error().message.starts_with("parse "), url.error().message);
     return 0;
   }
-  // Go's own String() output does not always parse back (go1.19 too:
-  // "/%2Fb[" prints "//b%5B", "http://[\xce…]" prints an escaped IPv6
-  // literal); when it does, String() is a fixed point.
-  const std::string text = url->String();
-  if (auto again = podstep::ParseGoUrl(text)) {
-    FUZZ_CHECK(again->String() == text,
-               std::string(input) + " -> " + text + " -> " + again->String());
-  }
+  // No round trip is asserted: go1.19's own String() output neither always
+  // parses back ("/%2Fb[" prints "//b%5B") nor is always a fixed point
+  // (paths starting with "//" under a scheme); the regress-* seeds are such
+  // inputs, checked against Go. String() and EscapedPath() must not crash.
+  (void)podstep::ParseGoUrl(url->String());
+  (void)url->EscapedPath();
   return 0;
 }
