@@ -1,3 +1,4 @@
+#include "common/go_json.h"
 #include "common/cel.h"
 
 #include <cmath>
@@ -707,30 +708,12 @@ class CelParser {
           }
           unsigned long code = std::stoul(std::string(text_.substr(pos_, digits)), nullptr, 16);
           pos_ += digits;
-          AppendUtf8(out, code);
+          AppendUtf8(out, static_cast<unsigned>(code));
           break;
         }
         default:
           throw SyntaxError{std::string("invalid escape \\") + e};
       }
-    }
-  }
-
-  static void AppendUtf8(std::string& out, unsigned long code) {
-    if (code < 0x80) {
-      out += static_cast<char>(code);
-    } else if (code < 0x800) {
-      out += static_cast<char>(0xC0 | (code >> 6));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-      out += static_cast<char>(0xE0 | (code >> 12));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (code >> 18));
-      out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
     }
   }
 

@@ -13,25 +13,6 @@ bool InRange(unsigned char byte, unsigned char low, unsigned char high) {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-// `rune` is a Unicode scalar value (never a surrogate): the callers make sure.
-void AppendUtf8(std::string& out, unsigned rune) {
-  if (rune < 0x80) {
-    out.push_back(static_cast<char>(rune));
-  } else if (rune < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | rune >> 6));
-    out.push_back(static_cast<char>(0x80 | (rune & 0x3F)));
-  } else if (rune < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | rune >> 12));
-    out.push_back(static_cast<char>(0x80 | (rune >> 6 & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (rune & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | rune >> 18));
-    out.push_back(static_cast<char>(0x80 | (rune >> 12 & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (rune >> 6 & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (rune & 0x3F)));
-  }
-}
-
 }  // namespace
 
 size_t ValidUtf8SequenceLength(std::string_view bytes) {
@@ -336,6 +317,24 @@ bool GoJsonKeyMatches(std::string_view key, std::string_view field_name) {
     if (lower(key[i]) != lower(field_name[i])) return false;
   }
   return true;
+}
+
+void AppendUtf8(std::string& out, unsigned rune) {
+  if (rune < 0x80) {
+    out.push_back(static_cast<char>(rune));
+  } else if (rune < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | rune >> 6));
+    out.push_back(static_cast<char>(0x80 | (rune & 0x3F)));
+  } else if (rune < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | rune >> 12));
+    out.push_back(static_cast<char>(0x80 | (rune >> 6 & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (rune & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | rune >> 18));
+    out.push_back(static_cast<char>(0x80 | (rune >> 12 & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (rune >> 6 & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (rune & 0x3F)));
+  }
 }
 
 }  // namespace podstep

@@ -24,6 +24,10 @@ size_t ValidUtf8SequenceLength(std::string_view bytes);
 /// \u2028/\u2029, each byte of invalid UTF-8 as \ufffd. Never fails.
 void AppendGoJsonString(std::string& out, std::string_view bytes);
 
+/// Appends `rune`, a Unicode scalar value (never a surrogate: callers make
+/// sure), as UTF-8.
+void AppendUtf8(std::string& out, unsigned rune);
+
 /// What Go's `json: cannot unmarshal <kind> into …` errors call the JSON value
 /// whose first byte is `first`: string, array, object, bool or number.
 std::string_view GoJsonKindName(char first);

@@ -8,8 +8,9 @@
 #include "common/artifacts_json.h"
 #include "common/go_json.h"
 #include "common/logging.h"
+#include "common/file_names.h"
 #include "common/step.h"
-#include "common/sys/signal_channel.h"
+#include "common/signal_names.h"
 
 namespace podstep {
 namespace {

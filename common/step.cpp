@@ -2,11 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/file_names.h"
 #include "common/go_time.h"
 #include "common/logging.h"
 #include "common/step_outcome.h"
 #include "common/step_substitution.h"
-#include "common/sys/signal_channel.h"
+#include "common/signal_names.h"
 #include "common/when_expressions.h"
 
 namespace podstep {
@@ -389,15 +390,6 @@ class StepRun {
 };
 
 }  // namespace
-
-Status ValidateFileName(std::string_view kind, const std::string& name) {
-  if (name.empty()) return {};
-  if (name.find('/') != std::string::npos || name == "." || name == "..") {
-    return Fail("refusing " + std::string(kind) + " name \"" + name +
-                "\": a name must not contain '/' or be '.' or '..'");
-  }
-  return {};
-}
 
 std::string CurrentPlatform() {
 #if defined(__x86_64__)

@@ -125,9 +125,6 @@ int FailStepBeforeStart(const StepConfig& config, StepFiles& files, WallClock& c
 /// TEKTON_PLATFORM_COMMANDS (falling back to the platform without variant).
 Result<std::vector<std::string>> ResolveCommand(const StepConfig& config);
 
-/// Rejects names that could escape their directory: empty is allowed (the
-/// reference skips it), `/`, `.` and `..` are not.
-Status ValidateFileName(std::string_view kind, const std::string& name);
 
 /// True for the errors StepFiles::ReadFile gives for a file it refuses to
 /// read (not a regular file, or too large), as opposed to ordinary I/O errors.

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/file_names.h"
 #include "common/step.h"
 
 namespace podstep {

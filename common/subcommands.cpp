@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "common/base64.h"
+#include "common/file_names.h"
 #include "common/step.h"
 #include "common/sys/file_util.h"
 #include "common/sys/unique_fd.h"

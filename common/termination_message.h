@@ -70,12 +70,4 @@ std::string CompressTerminationMessage(std::string_view json);
 Result<std::string> BuildTerminationMessage(std::string_view existing,
                                             const std::vector<RunResult>& entries, bool compress);
 
-/// Reads the file at `path` (missing: ""), builds the message and writes it in
-/// place (O_TRUNC, never rename: the kubelet bind-mounts it), without fsync:
-/// the kubelet reads it after the container exited, from the page cache.
-/// An oversize message fails with exactly kMessageTooLong and leaves the file
-/// untouched; I/O errors read "write termination message '<path>': open: <errno text>".
-Status WriteTerminationMessage(const std::string& path, const std::vector<RunResult>& entries,
-                               bool compress);
-
 }  // namespace podstep

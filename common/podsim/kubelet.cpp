@@ -1,3 +1,4 @@
+#include "common/signal_names.h"
 #include "common/podsim/kubelet.h"
 
 #include <fcntl.h>

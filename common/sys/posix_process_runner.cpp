@@ -1,3 +1,4 @@
+#include "common/signal_names.h"
 #include "common/sys/posix_process_runner.h"
 
 #include <fcntl.h>

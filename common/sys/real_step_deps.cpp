@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/sys/file_util.h"
+#include "common/sys/termination_file.h"
 #include "common/termination_message.h"
 
 namespace podstep {

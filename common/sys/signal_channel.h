@@ -51,7 +51,4 @@ void IgnoreSelfInflictedSignals();
 /// end a wait): not SIGCHLD, SIGCONT, SIGURG, SIGWINCH or the stop signals.
 bool IsTerminatingSignal(int signo);
 
-/// "SIGTERM" style name for logs; "signal N" for unnamed real-time signals.
-const char* SignalName(int signo);
-
 }  // namespace podstep

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/base64.h"
+#include "common/sys/termination_file.h"
 #include "unit/utf8_oracle.h"
 
 namespace podstep {
