@@ -1,81 +1,11 @@
 #include "common/subcommands.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <filesystem>
-
 #include "common/base64.h"
 #include "common/file_names.h"
-#include "common/step.h"
 #include "common/sys/file_util.h"
-#include "common/sys/unique_fd.h"
+#include "common/sys/subcommand_files.h"
 
 namespace podstep {
-namespace {
-
-constexpr mode_t kNewBinaryMode = 0311;
-
-// copy_file_range keeps the bytes in the kernel; fall back to read/write
-// across filesystems that do not support it.
-Status CopyContents(int from, int to, const std::string& src) {
-  for (;;) {
-    ssize_t n =
-        RetryEintr([&] { return ::copy_file_range(from, nullptr, to, nullptr, 1 << 30, 0); });
-    if (n == 0) return {};
-    if (n > 0) continue;
-    if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
-      return Fail(ErrnoError("copy " + src));
-    }
-    break;
-  }
-  char buffer[65536];
-  for (;;) {
-    ssize_t n = RetryEintr([&] { return ::read(from, buffer, sizeof buffer); });
-    if (n < 0) return Fail(ErrnoError("read " + src));
-    if (n == 0) return {};
-    if (!WriteAll(to, std::string_view(buffer, static_cast<size_t>(n)))) {
-      return Fail(ErrnoError("write"));
-    }
-  }
-}
-
-}  // namespace
-
-Status CopyFileAtomically(const std::string& src, const std::string& dst) {
-  UniqueFd from(RetryEintr([&] { return ::open(src.c_str(), O_RDONLY | O_CLOEXEC); }));
-  if (!from.valid()) return Fail(ErrnoError("open " + src));
-
-  // lstat: an existing regular file keeps its mode; anything else at `dst`
-  // (a symlink among them, which the rename replaces, not its target) is a
-  // new file, 0311 before umask as the reference creates it.
-  struct stat existing {};
-  mode_t mode = kNewBinaryMode;
-  if (::lstat(dst.c_str(), &existing) == 0 && S_ISREG(existing.st_mode)) {
-    mode = existing.st_mode & 07777;
-  } else {
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    mode &= ~mask;
-  }
-  // A short hidden name in the same directory (rename must not cross
-  // filesystems): a suffix on `dst` itself failed for names near NAME_MAX.
-  std::string dir = std::filesystem::path(dst).parent_path().string();
-  std::string temp = (dir.empty() ? std::string(".") : dir) + "/.cp-XXXXXX";
-  UniqueFd to(::mkostemp(temp.data(), O_CLOEXEC));
-  if (!to.valid()) return Fail(ErrnoError("open " + dst));
-  auto discard = [&](Error error) {
-    ::unlink(temp.c_str());
-    return Fail(std::move(error));
-  };
-  if (auto copied = CopyContents(from.get(), to.get(), src); !copied)
-    return discard(copied.error());
-  if (::fchmod(to.get(), mode) != 0) return discard(ErrnoError("chmod " + dst));
-  if (::rename(temp.c_str(), dst.c_str()) != 0) return discard(ErrnoError("rename into " + dst));
-  return {};
-}
-
 Status InitStepLinks(const std::vector<std::string>& step_names, const TektonPaths& paths) {
   for (const auto& name : step_names) {
     if (name.empty()) return Fail("refusing empty step name");
@@ -90,9 +20,7 @@ Status InitStepLinks(const std::vector<std::string>& step_names, const TektonPat
     for (const std::string& link :
          {steps_dir + "/" + step_names[i], steps_dir + "/" + std::to_string(i)}) {
       // A restarted init container finds its links already there.
-      if (::symlink(target.c_str(), link.c_str()) != 0 && errno != EEXIST) {
-        return Fail(ErrnoError("symlink " + target + " " + link));
-      }
+      if (auto linked = MakeSymlinkUnlessPresent(target, link); !linked) return linked;
     }
   }
   return {};
@@ -105,9 +33,8 @@ Status DecodeScriptInPlace(const std::string& path) {
   if (!*encoded) return Fail(context + ": open " + path + ": no such file or directory", ENOENT);
   auto decoded = Base64Decode(**encoded, /*padded=*/true);
   if (!decoded) return Fail(context + ": " + context + ": " + decoded.error().message);
-  UniqueFd fd(RetryEintr([&] { return ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC); }));
-  if (!fd.valid() || !WriteAll(fd.get(), *decoded)) {
-    return Fail(ErrnoError("error writing decoded script file \"" + path + "\""));
+  if (auto written = OverwriteFile(path, *decoded); !written) {
+    return Fail(written.error().Wrap("error writing decoded script file \"" + path + "\""));
   }
   return {};
 }

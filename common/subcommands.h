@@ -24,12 +24,6 @@ struct SubcommandOutcome {
 std::optional<SubcommandOutcome> RunSubcommand(const std::vector<std::string>& args,
                                                const TektonPaths& paths);
 
-/// Copies `src` to `dst` through a temporary file renamed into place, so a
-/// process still executing the old `dst` is never disturbed. A new `dst` gets
-/// mode 0311 (before umask); an existing regular file keeps its mode (a symlink
-/// at `dst` is replaced, its target left alone).
-Status CopyFileAtomically(const std::string& src, const std::string& dst);
-
 /// Creates `<root>/steps` and, for step i named n, the links `steps/<n>` and
 /// `steps/<i>` to `<root>/run/<i>/status`. Existing links are kept.
 Status InitStepLinks(const std::vector<std::string>& step_names, const TektonPaths& paths);

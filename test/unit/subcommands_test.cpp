@@ -1,4 +1,5 @@
 #include "common/subcommands.h"
+#include "common/sys/subcommand_files.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
