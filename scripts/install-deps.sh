@@ -18,11 +18,12 @@ build_packages=(
   musl-tools
 )
 # What the tests need on top: GoogleTest, podsim's yaml-cpp, the process tests'
-# tools, git (the credential tests), lcov (test/coverage.sh), and clang-16 with
+# tools, git (the credential tests), lcov (test/coverage.sh), ccache (the four
+# builds of scripts/test.sh), and clang-16 with
 # libc++ for the libFuzzer targets (clang-14 cannot build our C++23).
 test_packages=(
   libgtest-dev libgmock-dev libyaml-cpp-dev
-  util-linux procps git lcov
+  util-linux procps git lcov ccache
   clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev
 )
 

@@ -187,8 +187,9 @@ void AddDocument(json document, std::vector<json>& out) {
     for (auto& item : document) out.push_back(std::move(item));
     return;
   }
-  if (document.is_object() && document.value("kind", "") == "List" && document.contains("items") &&
-      document["items"].is_array()) {
+  // `kind` may be anything in a hostile file: compared, never converted.
+  if (document.is_object() && document.contains("kind") && document["kind"] == "List" &&
+      document.contains("items") && document["items"].is_array()) {
     for (auto& item : document["items"]) out.push_back(std::move(item));
     return;
   }

@@ -22,6 +22,17 @@ TEST(PodsimManifestLimits, StrayTokenIsAnErrorNotAHang) {
   }
 }
 
+// A `kind` that is not a string threw from nlohmann's value() (found by the
+// fuzzer in CI): in JSON and YAML it is just a document like any other.
+TEST(PodsimManifestLimits, KindOfAnyType) {
+  for (const char* text : {R"({"kind": {"a": 1}})", R"([{"kind": 3}, {"kind": "List"}])",
+                           "kind: [List]\nitems: [1]\n", "kind: {x: 1}\n"}) {
+    auto docs = ParseManifests(text, "f");
+    ASSERT_TRUE(docs) << text << ": " << docs.error().message;
+    EXPECT_FALSE(docs->empty()) << text;
+  }
+}
+
 // std::regex recursed once per character and overflowed the stack.
 TEST(PodsimManifestLimits, LongPlainScalars) {
   const std::string digits(300000, '1');
