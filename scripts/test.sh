@@ -45,4 +45,5 @@ echo "== sanitizer build (ASan + UBSan) =="
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite build/sanitize -DCMAKE_BUILD_TYPE=Debug -DPODSTEP_SANITIZE=ON
 echo "== fuzzing (libFuzzer + ASan + UBSan) =="
-test/fuzz/run.sh "${PODSTEP_FUZZ_SECONDS:-20}"
+# A fixed seed: the same mutations every run, so a CI failure reproduces.
+SEED=${SEED:-1} test/fuzz/run.sh "${PODSTEP_FUZZ_SECONDS:-20}"

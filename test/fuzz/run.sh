@@ -6,7 +6,8 @@
 # summary; exits 1 when any target crashed (its reproducers are kept under
 # build/fuzz/artifacts/<target>/). TARGETS (space-separated) limits the run;
 # JOBS targets run at once (default: the number of CPUs); RUNS=N stops each
-# target after N executions (SECONDS still caps the time).
+# target after N executions (SECONDS still caps the time); SEED=N fixes
+# libFuzzer's random seed (default 0: a new one each run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-20}
@@ -39,7 +40,7 @@ run_target() {
   if [[ -d test/fuzz/corpus/$target ]]; then cp -R "test/fuzz/corpus/$target/." "$dir/corpus/"; fi
   local rc=0
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
-    "$build/bin/$target" "$dir/corpus" -max_total_time="$seconds" -runs="${RUNS:--1}" -timeout=10 \
+    "$build/bin/$target" "$dir/corpus" -max_total_time="$seconds" -runs="${RUNS:--1}" -seed="${SEED:-0}" -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/artifacts/" \
     >"$dir/log" 2>&1 || rc=$?
   local executions crashes
