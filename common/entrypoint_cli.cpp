@@ -4,17 +4,6 @@
 
 namespace podstep {
 
-std::vector<std::string> SplitCommaList(const std::string& list) {
-  std::vector<std::string> items;
-  size_t start = 0;
-  for (;;) {
-    size_t comma = list.find(',', start);
-    items.push_back(list.substr(start, comma - start));
-    if (comma == std::string::npos) return items;
-    start = comma + 1;
-  }
-}
-
 EntrypointCommandLine ParseEntrypointCommandLine(
     const std::vector<std::string>& args, const std::function<const char*(const char*)>& getenv,
     CredentialFiles& credential_files) {

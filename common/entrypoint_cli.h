@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/comma_list.h"
 #include "common/credentials/credentials.h"
 #include "common/step.h"
 
@@ -29,8 +30,5 @@ struct EntrypointCommandLine {
 EntrypointCommandLine ParseEntrypointCommandLine(
     const std::vector<std::string>& args, const std::function<const char*(const char*)>& getenv,
     CredentialFiles& credential_files);
-
-/// Splits a Go `strings.Split(s, ",")` list; an empty string gives {""} like Go.
-std::vector<std::string> SplitCommaList(const std::string& list);
 
 }  // namespace podstep

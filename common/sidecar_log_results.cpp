@@ -6,6 +6,7 @@
 #include <map>
 
 #include "common/artifacts_json.h"
+#include "common/comma_list.h"
 #include "common/go_json.h"
 #include "common/logging.h"
 #include "common/file_names.h"
@@ -19,18 +20,9 @@ namespace {
 constexpr std::string_view kWaitError = "error while waiting for the steps to finish  ";
 constexpr std::string_view kResultsError = "error parsing results: ";
 
+// Newer Tekton passes "" for "no names", where strings.Split gives {""}.
 std::vector<std::string> SplitNonEmptyList(const std::string& text) {
-  // strings.Split, except that "" means no names (newer Tekton; v0.58 never
-  // gets here with "").
-  std::vector<std::string> parts;
-  if (text.empty()) return parts;
-  size_t start = 0;
-  for (;;) {
-    size_t comma = text.find(',', start);
-    parts.push_back(text.substr(start, comma - start));
-    if (comma == std::string::npos) return parts;
-    start = comma + 1;
-  }
+  return text.empty() ? std::vector<std::string>() : SplitCommaList(text);
 }
 
 std::unexpected<Error> TypeError(char next, std::string_view go_type) {
