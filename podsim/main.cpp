@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "common/podsim/cli.h"
+#include "podsim/cli.h"
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);

@@ -1,10 +1,10 @@
-// podsim's manifest reader (common/podsim/manifest.h), YAML and JSON. Built
+// podsim's manifest reader (podsim/manifest.h), YAML and JSON. Built
 // with libstdc++ (not libc++ like the other targets) so that it links
 // Debian's yaml-cpp: see CMakeLists.txt. Any text parses or fails with
 // "parse <what>: …" and no crash; every object read from it, written as
 // JSON, reads back the same.
 
-#include "common/podsim/manifest.h"
+#include "podsim/manifest.h"
 #include "test/fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -5,9 +5,9 @@
 
 #include <map>
 
-#include "common/podsim/kubelet.h"
-#include "common/podsim/mount_plan.h"
-#include "common/podsim/taskrun_status.h"
+#include "podsim/kubelet.h"
+#include "podsim/mount_plan.h"
+#include "podsim/taskrun_status.h"
 
 namespace podstep::podsim {
 namespace {

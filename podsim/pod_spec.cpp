@@ -1,4 +1,4 @@
-#include "common/podsim/pod_spec.h"
+#include "podsim/pod_spec.h"
 
 #include <algorithm>
 #include <array>

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "common/podsim/kubelet.h"
+#include "podsim/kubelet.h"
 #include "common/sys/unique_fd.h"
 
 namespace podstep::podsim {

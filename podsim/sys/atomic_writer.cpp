@@ -1,4 +1,4 @@
-#include "common/podsim/atomic_writer.h"
+#include "podsim/sys/atomic_writer.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

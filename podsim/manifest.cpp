@@ -1,4 +1,4 @@
-#include "common/podsim/manifest.h"
+#include "podsim/manifest.h"
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>

@@ -1,4 +1,4 @@
-#include "common/podsim/report.h"
+#include "podsim/report.h"
 
 #include <fcntl.h>
 

@@ -1,4 +1,4 @@
-#include "common/podsim/container_process.h"
+#include "podsim/sys/container_process.h"
 
 #include <fcntl.h>
 #include <sched.h>

@@ -8,9 +8,9 @@
 #include <optional>
 #include <string>
 
-#include "common/podsim/kubelet.h"
-#include "common/podsim/pod_spec.h"
-#include "common/podsim/render.h"
+#include "podsim/kubelet.h"
+#include "podsim/pod_spec.h"
+#include "podsim/render.h"
 
 namespace podstep::podsim {
 

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "common/podsim/manifest.h"
+#include "podsim/manifest.h"
 
 namespace podstep::podsim {
 namespace {

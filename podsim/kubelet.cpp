@@ -1,5 +1,4 @@
-#include "common/signal_names.h"
-#include "common/podsim/kubelet.h"
+#include "podsim/kubelet.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -13,11 +12,13 @@
 #include <map>
 #include <memory>
 
-#include "common/podsim/atomic_writer.h"
-#include "common/podsim/container_process.h"
-#include "common/podsim/mount_plan.h"
+#include "common/signal_names.h"
 #include "common/sys/file_util.h"
 #include "common/sys/signal_channel.h"
+#include "podsim/mount_plan.h"
+#include "podsim/sys/atomic_writer.h"
+#include "podsim/sys/container_process.h"
+#include "podsim/sys/real_host_fs.h"
 
 namespace podstep::podsim {
 namespace {

@@ -1,6 +1,6 @@
 // podsim's human-readable report and its log sinks.
 
-#include "common/podsim/report.h"
+#include "podsim/report.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -56,12 +56,6 @@ class HostFs {
   virtual Type TypeOf(const std::string& path) = 0;
 };
 
-/// The real host file system.
-class RealHostFs : public HostFs {
- public:
-  std::vector<Entry> List(const std::string& dir) override;
-  Type TypeOf(const std::string& path) override;
-};
 
 /// Operations building a container root at host path `root` (the tmpfs is
 /// mounted there first). With `mirror_host`, the host's top-level entries

@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/podsim/manifest.h"
-#include "common/podsim/pod_spec.h"
-#include "common/podsim/render.h"
+#include "podsim/manifest.h"
+#include "podsim/pod_spec.h"
+#include "podsim/render.h"
 
 namespace podstep::podsim {
 namespace {

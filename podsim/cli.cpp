@@ -1,15 +1,15 @@
-#include "common/podsim/cli.h"
+#include "podsim/cli.h"
 
 #include <cstdio>
 #include <optional>
 
 #include "common/go_duration.h"
-#include "common/podsim/kubelet.h"
-#include "common/podsim/manifest.h"
-#include "common/podsim/pod_spec.h"
-#include "common/podsim/render.h"
-#include "common/podsim/report.h"
-#include "common/podsim/taskrun_status.h"
+#include "podsim/kubelet.h"
+#include "podsim/manifest.h"
+#include "podsim/pod_spec.h"
+#include "podsim/render.h"
+#include "podsim/report.h"
+#include "podsim/taskrun_status.h"
 
 namespace podstep::podsim {
 namespace {

@@ -1,4 +1,4 @@
-#include "common/podsim/taskrun_status.h"
+#include "podsim/taskrun_status.h"
 
 #include <ctime>
 #include <map>

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "common/error.h"
-#include "common/podsim/mount_plan.h"
+#include "podsim/mount_plan.h"
 #include "common/sys/unique_fd.h"
 
 namespace podstep::podsim {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "common/error.h"
-#include "common/podsim/pod_spec.h"
+#include "podsim/pod_spec.h"
 
 namespace podstep::podsim {
 

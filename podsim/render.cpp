@@ -1,4 +1,4 @@
-#include "common/podsim/render.h"
+#include "podsim/render.h"
 
 #include <cinttypes>
 #include <cstdio>
@@ -7,7 +7,7 @@
 
 #include "common/base64.h"
 #include "common/go_duration.h"
-#include "common/podsim/pod_spec.h"
+#include "podsim/pod_spec.h"
 
 namespace podstep::podsim {
 namespace {
