@@ -1,7 +1,15 @@
 #include "podsim/cli.h"
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <array>
 #include <cstdio>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
+#include <string_view>
+#include <tuple>
 
 #include "common/go_duration.h"
 #include "podsim/kubelet.h"
@@ -14,102 +22,208 @@
 namespace podstep::podsim {
 namespace {
 
-struct RunOptions {
-  std::string command;
-  std::string file;
-  std::string output = "table";
-  std::string logs_dir;
-  std::string entrypoint_bin;
-  std::string nop_bin;
-  std::optional<std::chrono::nanoseconds> cancel_after;
-  std::optional<std::chrono::nanoseconds> timeout;
-  std::optional<std::chrono::nanoseconds> grace;
+using Command = PodsimCommandLine::Command;
+
+// The long flags, as spelled after "--".
+constexpr std::array<std::string_view, 15> kLongFlags = {
+    "output", "logs",     "cancel-after",   "timeout",       "grace-period",
+    "help",   "version",  "entrypoint-bin", "nop-bin",       "host-network",
+    "select", "from-dir", "image",          "image-command", "allow-host-path"};
+
+struct Tokens {
+  std::vector<std::string> flags;  ///< For CLI11, in its reverse order.
+  std::vector<std::string> after_double_dash;
 };
 
-int Usage(const std::string& error) {
-  std::fprintf(stderr, "podsim: %s\n\n%s", error.c_str(), PodsimUsage().c_str());
-  return kExitUsage;
+// What CLI11 does not do as podsim's flags always did: Go's flag package,
+// which they first followed, takes `-name` as well as `--name` (CLI11 would
+// read `-output` as `-o utput`); `--name=` is an empty value (CLI11 would
+// take the next argument); `--` ends the flags (CLI11 with extras allowed
+// would keep it).
+Result<Tokens> PrepareTokens(const std::vector<std::string>& args) {
+  Tokens tokens;
+  const auto dash = std::find(args.begin(), args.end(), "--");
+  if (dash != args.end()) tokens.after_double_dash.assign(dash + 1, args.end());
+  for (auto it = std::make_reverse_iterator(dash); it != args.rend(); ++it) {
+    std::string arg = *it;
+    if (arg.size() > 1 && arg[0] == '-') {
+      const size_t eq = arg.find('=');
+      const size_t dashes = arg[1] == '-' ? 2 : 1;
+      const std::string_view name = std::string_view(arg).substr(dashes, eq - dashes);
+      if (std::find(kLongFlags.begin(), kLongFlags.end(), name) != kLongFlags.end()) {
+        if (eq + 1 == arg.size()) return Fail("flag --" + std::string(name) + " needs a value");
+        if (dashes == 1) arg.insert(0, "-");
+      }
+    }
+    tokens.flags.push_back(std::move(arg));
+  }
+  return tokens;
 }
 
-Result<std::chrono::nanoseconds> Duration(const std::string& flag, const std::string& value) {
+Result<std::optional<std::chrono::nanoseconds>> Duration(const std::string& flag,
+                                                         const std::string& value) {
+  if (value.empty()) return std::nullopt;
   auto d = ParseGoDuration(value);
-  if (!d)
+  if (!d) {
     return Fail("invalid value \"" + value + "\" for flag " + flag + ": " + d.error().message);
-  if (d->count() < 0)
+  }
+  if (d->count() < 0) {
     return Fail("invalid value \"" + value + "\" for flag " + flag + ": negative");
+  }
   return *d;
 }
 
-Result<RunOptions> ParseArgs(const std::vector<std::string>& args) {
-  RunOptions o;
-  std::vector<std::string> positional;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i];
-    if (arg == "--") {
-      positional.insert(positional.end(), args.begin() + static_cast<long>(i) + 1, args.end());
-      break;
+// Splits each `KEY=VALUE` of a repeatable flag; a KEY given twice is an error.
+template <class Value>
+Result<std::map<std::string, Value>> KeyValues(
+    const std::string& flag, const std::vector<std::string>& values, const char* form,
+    const std::function<Result<Value>(const std::string&)>& parse_value) {
+  std::map<std::string, Value> out;
+  for (const std::string& text : values) {
+    const size_t eq = text.find('=');
+    if (eq == 0 || eq == std::string::npos || eq + 1 == text.size()) {
+      return Fail("invalid value \"" + text + "\" for flag " + flag + ": want " + form);
     }
-    if (!arg.starts_with("-") || arg == "-") {
-      positional.push_back(arg);
-      continue;
-    }
-    if (arg == "-h" || arg == "--help" || arg == "-help" || arg == "--version" ||
-        arg == "-version") {
-      positional.insert(positional.begin(), arg);
-      continue;
-    }
-    std::string name = arg.substr(arg.starts_with("--") ? 2 : 1);
-    std::optional<std::string> value;
-    if (auto eq = name.find('='); eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-    }
-    static const std::vector<std::string> kFlags = {"output",         "o",       "logs",
-                                                    "cancel-after",   "timeout", "grace-period",
-                                                    "entrypoint-bin", "nop-bin"};
-    if (std::find(kFlags.begin(), kFlags.end(), name) == kFlags.end()) {
-      return Fail("unknown flag " + arg);
-    }
+    auto value = parse_value(text.substr(eq + 1));
     if (!value) {
-      if (i + 1 >= args.size()) return Fail("flag --" + name + " needs a value");
-      value = args[++i];
+      return Fail("invalid value \"" + text + "\" for flag " + flag + ": " + value.error().message);
     }
-    if (name == "output" || name == "o") {
-      if (*value != "table" && *value != "json") {
-        return Fail("invalid value \"" + *value + "\" for flag --output: table or json");
-      }
-      o.output = *value;
-    } else if (name == "logs") {
-      o.logs_dir = *value;
-    } else if (name == "entrypoint-bin") {
-      o.entrypoint_bin = *value;
-    } else if (name == "nop-bin") {
-      o.nop_bin = *value;
-    } else {
-      auto d = Duration("--" + name, *value);
-      if (!d) return Fail(d.error());
-      (name == "cancel-after" ? o.cancel_after : name == "timeout" ? o.timeout : o.grace) = *d;
+    if (!out.emplace(text.substr(0, eq), std::move(*value)).second) {
+      return Fail("flag " + flag + ": " + text.substr(0, eq) + " is given twice");
     }
   }
-  if (positional.empty()) return Fail("no command (run or render)");
-  o.command = positional[0];
-  if (o.command == "-h" || o.command == "--help" || o.command == "-help" || o.command == "help" ||
-      o.command == "--version" || o.command == "-version" || o.command == "version") {
-    return o;
+  return out;
+}
+
+Status NoEmptyValue(const std::string& flag, const std::vector<std::string>& values) {
+  for (const std::string& value : values) {
+    if (value.empty()) return Fail("flag " + flag + " needs a value");
   }
-  if (o.command != "run" && o.command != "render")
-    return Fail("unknown command \"" + o.command + "\"");
-  if (positional.size() != 2) return Fail(o.command + " takes exactly one FILE");
-  o.file = positional[1];
-  return o;
+  return {};
+}
+
+// "--timeout: 1 required TEXT missing" names the flag first.
+std::string CliError(const CLI::ParseError& e) {
+  const std::string what = e.what();
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr) {
+    return "flag " + what.substr(0, what.find(':')) + " needs a value";
+  }
+  return what;
+}
+
+Result<Command> CommandWord(const std::string& word) {
+  if (word == "run") return Command::kRun;
+  if (word == "render") return Command::kRender;
+  if (word == "help") return Command::kHelp;
+  if (word == "version") return Command::kVersion;
+  return Fail("unknown command \"" + word + "\" (run or render)");
 }
 
 }  // namespace
 
+Result<std::vector<std::string>> ParseImageCommand(const std::string& text) {
+  std::vector<std::string> words;
+  const size_t first = text.find_first_not_of(" \t\n");
+  if (first != std::string::npos && text[first] == '[') {
+    const nlohmann::json array = nlohmann::json::parse(text, nullptr, false);
+    if (!array.is_array()) return Fail("CMD starting with '[' must be a JSON array of strings");
+    for (const nlohmann::json& word : array) {
+      if (!word.is_string()) return Fail("CMD starting with '[' must be a JSON array of strings");
+      words.push_back(word.get<std::string>());
+    }
+  } else {
+    std::istringstream stream(text);
+    for (std::string word; stream >> word;) words.push_back(word);
+  }
+  if (words.empty()) return Fail("CMD is empty");
+  return words;
+}
+
+Result<PodsimCommandLine> ParsePodsimCommandLine(const std::vector<std::string>& args) {
+  CLI::App app("podsim");
+  app.set_help_flag();     // ours: help is a command like run, printed by PodsimMain
+  app.allow_extras(true);  // so that an unknown flag is reported by its name
+  PodsimCommandLine o;
+  bool help = false, version = false;
+  std::vector<std::string> positional, images, image_commands;
+  std::string output, cancel_after, timeout, grace;
+  const auto last = CLI::MultiOptionPolicy::TakeLast;
+  app.add_flag("-h,--help", help);
+  app.add_flag("--version", version);
+  app.add_option("-o,--output,--o", output)->multi_option_policy(last);
+  app.add_option("--logs", o.logs_dir)->multi_option_policy(last);
+  app.add_option("--cancel-after", cancel_after)->multi_option_policy(last);
+  app.add_option("--timeout", timeout)->multi_option_policy(last);
+  app.add_option("--grace-period", grace)->multi_option_policy(last);
+  app.add_option("--entrypoint-bin", o.entrypoint_bin)->multi_option_policy(last);
+  app.add_option("--nop-bin", o.nop_bin)->multi_option_policy(last);
+  app.add_flag("--host-network", o.host_network);
+  app.add_flag("--allow-host-path", o.allow_host_path);
+  // One value per occurrence: `--select a FILE` must leave FILE alone.
+  app.add_option("--select", o.select)->allow_extra_args(false);
+  app.add_option("--from-dir", o.from_dirs)->allow_extra_args(false);
+  app.add_option("--image", images)->allow_extra_args(false);
+  app.add_option("--image-command", image_commands)->allow_extra_args(false);
+  app.add_option("args", positional);
+
+  auto tokens = PrepareTokens(args);
+  if (!tokens) return Fail(tokens.error());
+  try {
+    app.parse(tokens->flags);
+  } catch (const CLI::ParseError& e) {
+    return Fail(CliError(e));
+  }
+  for (const std::string& extra : app.remaining()) {
+    if (extra.starts_with("-")) return Fail("unknown flag " + extra);
+  }
+  positional.insert(positional.end(), tokens->after_double_dash.begin(),
+                    tokens->after_double_dash.end());
+  if (help || version) {
+    o.command = help ? Command::kHelp : Command::kVersion;
+    return o;
+  }
+
+  if (output == "json") {
+    o.output = PodsimCommandLine::Output::kJson;
+  } else if (!output.empty() && output != "table") {
+    return Fail("invalid value \"" + output + "\" for flag --output: table or json");
+  }
+  for (auto [flag, text, target] : {std::tuple{"--cancel-after", &cancel_after, &o.cancel_after},
+                                    std::tuple{"--timeout", &timeout, &o.timeout},
+                                    std::tuple{"--grace-period", &grace, &o.grace}}) {
+    auto d = Duration(flag, *text);
+    if (!d) return Fail(d.error());
+    *target = *d;
+  }
+  if (auto ok = NoEmptyValue("--select", o.select); !ok) return Fail(ok.error());
+  if (auto ok = NoEmptyValue("--from-dir", o.from_dirs); !ok) return Fail(ok.error());
+  auto image_dirs =
+      KeyValues<std::string>("--image", images, "NAME=ROOTFS_DIR",
+                             [](const std::string& dir) -> Result<std::string> { return dir; });
+  if (!image_dirs) return Fail(image_dirs.error());
+  o.images = std::move(*image_dirs);
+  auto commands = KeyValues<std::vector<std::string>>("--image-command", image_commands,
+                                                      "IMAGE=CMD", ParseImageCommand);
+  if (!commands) return Fail(commands.error());
+  o.image_commands = std::move(*commands);
+
+  if (positional.empty()) return Fail("no command (run or render)");
+  auto command = CommandWord(positional[0]);
+  if (!command) return Fail(command.error());
+  o.command = *command;
+  if (o.command == Command::kHelp || o.command == Command::kVersion) return o;
+  if (positional.size() != 2) {
+    return Fail(positional[0] + " takes exactly one FILE, " +
+                std::to_string(positional.size() - 1) + " given");
+  }
+  o.file = positional[1];
+  return o;
+}
+
 std::string PodsimUsage() {
   return R"(Usage:
   podsim run [flags] FILE      run a Pod, Task or TaskRun locally with kubelet semantics
-  podsim render FILE           print the Pod a Task or TaskRun becomes (JSON)
+  podsim render [flags] FILE   print the Pod a Task or TaskRun becomes (JSON)
   podsim --help | --version
 
 FILE is JSON or YAML (`-` reads stdin): a Pod, a Task (run with default
@@ -118,34 +232,72 @@ Containers run on the host file system (images are not pulled) in their own
 mount and PID namespaces, with the pod's volumes mounted; /ko-app/entrypoint
 and /ko-app/nop are podstep's binaries. Needs root (or user namespaces).
 
-Flags of run:
-  --output table|json     table for people (default), or the TaskRun status as JSON
-  --logs DIR              write each container's output to DIR/<container>.log
-                          instead of "[container] line" on stderr
-  --cancel-after D        cancel the TaskRun after D (Go duration, e.g. 2s)
-  --timeout D             TaskRun timeout (default: the TaskRun's, else 1h)
-  --grace-period D        SIGTERM-to-SIGKILL grace when stopping containers
-                          (default: the pod's terminationGracePeriodSeconds, 30s)
-  --entrypoint-bin PATH   binary mounted at /ko-app/entrypoint (default: next to podsim)
-  --nop-bin PATH          binary mounted at /ko-app/nop (default: next to podsim)
+Flags of run (one dash or two; a value as the next argument or after `=`):
+  -o, --output table|json   table for people (default), or the TaskRun status as JSON
+  --logs DIR                write each container's output to DIR/<container>.log
+                            instead of "[container] line" on stderr
+  --cancel-after D          cancel the TaskRun after D (Go duration, e.g. 2s)
+  --timeout D               TaskRun timeout (default: the TaskRun's, else 1h)
+  --grace-period D          SIGTERM-to-SIGKILL grace when stopping containers
+                            (default: the pod's terminationGracePeriodSeconds, 30s)
+  --host-network            the containers use the host's network namespace
+                            (default: a private one with only loopback)
+  --allow-host-path         allow hostPath volumes (refused without it)
+  --entrypoint-bin PATH     binary mounted at /ko-app/entrypoint (default: next to podsim)
+  --nop-bin PATH            binary mounted at /ko-app/nop (default: next to podsim)
 
-Exit codes: 0 the TaskRun succeeded, 1 it failed, 2 bad input or podsim
-could not run the pod.
+Flags of run and render (each may be repeated):
+  --select NAME             only the TaskRun NAME of a file with several
+  --from-dir DIR            Task, StepAction, ConfigMap and Secret documents of
+                            DIR's files that references may name, besides FILE's
+  --image NAME=ROOTFS_DIR   containers of image NAME run on the root file system
+                            in ROOTFS_DIR
+  --image-command IMAGE=CMD the entrypoint of IMAGE for steps without `command`:
+                            a JSON array ('["/bin/sh","-c"]') or words split at
+                            blanks ('/bin/sh -c')
+
+Exit codes: 0 the TaskRun succeeded, 1 it failed, 2 bad input (a usage error,
+a manifest podsim refuses) or podsim could not run the pod.
 )";
 }
 
+namespace {
+
+// Flags this build parses but does not act on yet: refused, never ignored.
+Status RefuseUnwiredFlags(const PodsimCommandLine& o) {
+  if (!o.select.empty()) return Fail("--select is not supported yet");
+
+  if (!o.from_dirs.empty()) return Fail("--from-dir is not supported yet");
+
+  if (!o.images.empty()) return Fail("--image is not supported yet");
+
+  if (!o.image_commands.empty()) return Fail("--image-command is not supported yet");
+
+  return {};
+}
+
+}  // namespace
+
 int PodsimMain(const std::vector<std::string>& args, const std::string& self_dir) {
   try {
-    auto options = ParseArgs(args);
-    if (!options) return Usage(options.error().message);
-    RunOptions& o = *options;
-    if (o.command == "-h" || o.command == "--help" || o.command == "-help" || o.command == "help") {
+    auto command_line = ParsePodsimCommandLine(args);
+    if (!command_line) {
+      std::fprintf(stderr, "podsim: %s (podsim --help shows the usage)\n",
+                   command_line.error().message.c_str());
+      return kExitUsage;
+    }
+    const PodsimCommandLine& o = *command_line;
+    if (o.command == PodsimCommandLine::Command::kHelp) {
       std::fputs(PodsimUsage().c_str(), stdout);
       return kExitSucceeded;
     }
-    if (o.command.find("version") != std::string::npos) {
+    if (o.command == PodsimCommandLine::Command::kVersion) {
       std::printf("podsim (podstep) %s\n", PODSTEP_VERSION);
       return kExitSucceeded;
+    }
+    if (auto ok = RefuseUnwiredFlags(o); !ok) {
+      std::fprintf(stderr, "podsim: %s\n", ok.error().message.c_str());
+      return kExitUsage;
     }
     auto documents = LoadManifests(o.file);
     if (!documents) {
@@ -162,7 +314,7 @@ int PodsimMain(const std::vector<std::string>& args, const std::string& self_dir
       std::fprintf(stderr, "podsim: %s: %s\n", o.file.c_str(), pod.error().message.c_str());
       return kExitUsage;
     }
-    if (o.command == "render") {
+    if (o.command == PodsimCommandLine::Command::kRender) {
       std::printf("%s\n", rendered->pod.dump(2).c_str());
       return kExitSucceeded;
     }
@@ -190,7 +342,7 @@ int PodsimMain(const std::vector<std::string>& args, const std::string& self_dir
       return kExitUsage;
     }
     nlohmann::json status = BuildTaskRunStatus(*pod, *run, rendered->task_run);
-    if (o.output == "json") {
+    if (o.output == PodsimCommandLine::Output::kJson) {
       std::printf("%s\n", status.dump(2).c_str());
     } else {
       const std::string name = rendered->task_run ? rendered->task_run->task_run_name : pod->name;
