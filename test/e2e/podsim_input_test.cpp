@@ -46,5 +46,65 @@ TEST_F(PodsimTest, OldFlagSpellingsStillWork) {
   EXPECT_EQ(Log("c"), "hi\n");
 }
 
+// The manifests of issue 9: each used to crash podsim or eat the machine's
+// memory; now each is exit 2 with one line saying what is wrong.
+TEST_F(PodsimTest, AliasBombIsBadInput) {
+  std::string laughs =
+      "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+  for (char c = 'b'; c <= 'j'; ++c) {
+    laughs += std::string(1, c) + ": &" + c + " [";
+    for (int j = 0; j < 9; ++j) laughs += std::string(j ? ",*" : "*") + static_cast<char>(c - 1);
+    laughs += "]\n";
+  }
+  ExpectBadInput(Podsim("run", laughs), "more than 1000000 nodes (aliases expanding?)");
+}
+
+TEST_F(PodsimTest, DeepNestingIsBadInput) {
+  const std::string deep = "nesting deeper than 100 levels";
+  ExpectBadInput(Podsim("render", std::string(100000, '[') + std::string(100000, ']')), deep);
+  std::string objects;
+  for (int i = 0; i < 100000; ++i) objects += "{\"a\":";
+  ExpectBadInput(Podsim("render", objects + "1" + std::string(100000, '}')), deep);
+  ExpectBadInput(Podsim("render", "a: " + std::string(100000, '[')), deep);
+  std::string block;
+  for (int i = 0; i < 2000; ++i) block += std::string(i, ' ') + "k:\n";
+  ExpectBadInput(Podsim("render", block), deep);
+}
+
+TEST_F(PodsimTest, LongNumberIsJustText) {
+  const std::string digits(50000, '7');
+  std::string pod = kPod;
+  pod.replace(pod.find("echo hi"), 7, "true " + digits);
+  PodsimRun run = Podsim("render", pod);
+  ASSERT_TRUE(run.status.has_value());
+  EXPECT_EQ(*run.status, ExitStatus::Exited(0)) << run.err;
+  EXPECT_NE(run.out.find(digits), std::string::npos);
+  ExpectBadInput(Podsim("render", "{\"a\": " + digits + "}"),
+                 "parse " + (dir_ / "manifest.yaml") + ": number \"7777");
+}
+
+TEST_F(PodsimTest, HugeFileIsBadInput) {
+  ExpectBadInput(Podsim("render", std::string(17 << 20, '#')),
+                 "larger than 16 MiB, the most podsim reads");
+}
+
+TEST_F(PodsimTest, BinaryAndNonUtf8AreBadInput) {
+  ExpectBadInput(Podsim("render", std::string("kind: Pod\0\1\2", 12)),
+                 "line 1, column 10: a NUL byte: this is not a text file");
+  ExpectBadInput(Podsim("render", "kind: Pod\nmetadata: {name: \xe9t\xe9}\n"),
+                 "line 2, column 18: invalid UTF-8 (byte 0xe9): manifests are UTF-8 text");
+  std::string garbage;
+  for (int i = 0; i < 65536; ++i) garbage += static_cast<char>((i * 7919 + 13) % 256);
+  ExpectBadInput(Podsim("render", garbage), "parse ");
+}
+
+TEST_F(PodsimTest, DuplicateKeysAndNonObjectsAreBadInput) {
+  ExpectBadInput(
+      Podsim("render", std::string(kPod) + "  restartPolicy: Never\n  restartPolicy: Always\n"),
+      "line 8, column 3: duplicate key \"restartPolicy\" in spec");
+  ExpectBadInput(Podsim("render", std::string(kPod) + "---\njust text\n"),
+                 "document 2 is a string, not a map (a Kubernetes object)");
+}
+
 }  // namespace
 }  // namespace podstep::test

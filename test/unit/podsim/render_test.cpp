@@ -33,7 +33,9 @@ TEST(PodsimManifest, JsonListContributesItsItems) {
 TEST(PodsimManifest, ErrorsNameTheFile) {
   auto bad_json = ParseManifests("{oops", "f.json");
   ASSERT_FALSE(bad_json);
-  EXPECT_EQ(bad_json.error().message, "parse f.json: invalid JSON");
+  EXPECT_EQ(bad_json.error().message,
+            "parse f.json: line 1, column 2: syntax error while parsing object key - invalid "
+            "literal; expected string literal");
   auto bad_yaml = ParseManifests("a: [", "f.yaml");
   ASSERT_FALSE(bad_yaml);
   EXPECT_TRUE(bad_yaml.error().message.starts_with("parse f.yaml: ")) << bad_yaml.error().message;
