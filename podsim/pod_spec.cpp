@@ -5,6 +5,8 @@
 #include <set>
 #include <string_view>
 
+#include "podsim/names.h"
+
 namespace podstep::podsim {
 namespace {
 
@@ -213,12 +215,19 @@ Result<PodSpec> ParsePod(const json& pod) {
   }
   PodSpec spec;
   const json metadata = pod.value("metadata", json::object());
-  auto name = GetString(metadata, "name", "metadata", true);
+  auto name = GetString(metadata, "name", "metadata", false);
   if (!name) return Fail(name.error());
+  if (name->empty()) {
+    return Fail(FieldRequired("metadata.name", "name or generateName is required"));
+  }
+  if (auto ok = ValidateDns1123Subdomain("metadata.name", *name); !ok) return Fail(ok.error());
   spec.name = *name;
   auto ns = GetString(metadata, "namespace", "metadata", false);
   if (!ns) return Fail(ns.error());
-  if (!ns->empty()) spec.namespace_name = *ns;
+  if (!ns->empty()) {
+    if (auto ok = ValidateDns1123Label("metadata.namespace", *ns); !ok) return Fail(ok.error());
+    spec.namespace_name = *ns;
+  }
   auto uid = GetString(metadata, "uid", "metadata", false);
   if (!uid) return Fail(uid.error());
   spec.uid = *uid;
@@ -261,11 +270,11 @@ Result<PodSpec> ParsePod(const json& pod) {
   for (const char* list : {"initContainers", "containers"}) {
     const json& containers = ArrayOrEmpty(s, list);
     for (size_t i = 0; i < containers.size(); ++i) {
-      auto c = ParseContainer(containers[i], Index(std::string("spec.") + list, i));
+      const std::string path = Index(std::string("spec.") + list, i);
+      auto c = ParseContainer(containers[i], path);
       if (!c) return Fail(c.error());
-      if (!names.insert(c->name).second) {
-        return Fail(Index(std::string("spec.") + list, i) + ".name: duplicate name " + c->name);
-      }
+      if (auto ok = ValidateDns1123Label(path + ".name", c->name); !ok) return Fail(ok.error());
+      if (!names.insert(c->name).second) return Fail(FieldDuplicate(path + ".name", c->name));
       (list[0] == 'i' ? spec.init_containers : spec.containers).push_back(std::move(*c));
     }
   }
@@ -273,16 +282,21 @@ Result<PodSpec> ParsePod(const json& pod) {
   const json& volumes = ArrayOrEmpty(s, "volumes");
   std::set<std::string> volume_names;
   for (size_t i = 0; i < volumes.size(); ++i) {
-    auto v = ParseVolume(volumes[i], Index("spec.volumes", i));
+    const std::string path = Index("spec.volumes", i);
+    auto v = ParseVolume(volumes[i], path);
     if (!v) return Fail(v.error());
-    volume_names.insert(v->name);
+    if (auto ok = ValidateDns1123Label(path + ".name", v->name); !ok) return Fail(ok.error());
+    if (!volume_names.insert(v->name).second) return Fail(FieldDuplicate(path + ".name", v->name));
     spec.volumes.push_back(std::move(*v));
   }
-  for (const auto* list : {&spec.init_containers, &spec.containers}) {
-    for (const Container& c : *list) {
-      for (const VolumeMount& m : c.volume_mounts) {
-        if (!volume_names.contains(m.name)) {
-          return Fail("container " + c.name + ": volumeMount " + m.name + " names no volume");
+  for (const auto& [list, path] : {std::pair{&spec.init_containers, "spec.initContainers"},
+                                     std::pair{&spec.containers, "spec.containers"}}) {
+    for (size_t i = 0; i < list->size(); ++i) {
+      const Container& c = (*list)[i];
+      for (size_t j = 0; j < c.volume_mounts.size(); ++j) {
+        if (!volume_names.contains(c.volume_mounts[j].name)) {
+          return Fail(FieldNotFound(Index(Index(path, i) + ".volumeMounts", j) + ".name",
+                                    c.volume_mounts[j].name));
         }
       }
       for (const EnvVar& e : c.env) {

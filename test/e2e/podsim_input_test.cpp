@@ -1,7 +1,10 @@
 // podsim on bad input, end to end: usage errors and hostile manifests end
 // with exit 2 and one line on stderr naming what is wrong, never a crash.
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -104,6 +107,48 @@ TEST_F(PodsimTest, DuplicateKeysAndNonObjectsAreBadInput) {
       "line 8, column 3: duplicate key \"restartPolicy\" in spec");
   ExpectBadInput(Podsim("render", std::string(kPod) + "---\njust text\n"),
                  "document 2 is a string, not a map (a Kubernetes object)");
+}
+
+// Names become host paths (the pod directory, volume directories, container
+// roots, log files): one that could leave its directory is refused before
+// anything is created.
+TEST_F(PodsimTest, NamesThatAreNotKubernetesNamesAreBadInput) {
+  const std::string escape = "podsim-escape-" + std::to_string(::getpid());
+  const std::string target = "/tmp/" + escape;
+  ASSERT_FALSE(std::filesystem::exists(target));
+
+  std::string pod = kPod;
+  pod.replace(pod.find("{name: c,"), 9, "{name: ../../../../../../tmp/" + escape + ",");
+  ExpectBadInput(Run(pod), "spec.containers[0].name: Invalid value: \"../../../../../../tmp/" +
+                               escape + "\": a lowercase RFC 1123 label must consist of");
+
+  pod = kPod;
+  pod.replace(pod.find("]}"), 2, "], volumeMounts: [{name: ../x, mountPath: /x}]}");
+  pod += "  volumes: [{name: ../x, emptyDir: {}}]\n";
+  ExpectBadInput(Run(pod), "spec.volumes[0].name: Invalid value: \"../x\": a lowercase RFC 1123");
+
+  pod = kPod;
+  pod.replace(pod.find("{name: p}"), 9, "{name: ../../x}");
+  ExpectBadInput(Run(pod),
+                 "metadata.name: Invalid value: \"../../x\": a lowercase RFC 1123 "
+                 "subdomain must consist of");
+
+  // A workspace name becomes a volume's (the Tekton webhook's own check may
+  // name it first: the test asserts only that it is refused).
+  const std::string task = Task(R"(  workspaces:
+  - name: ../../../../../../tmp/)" +
+                                escape + R"(
+  steps:
+  - name: s
+    image: busybox
+    script: echo hi
+)");
+  PodsimRun run = Run(task);
+  ASSERT_TRUE(run.status.has_value());
+  EXPECT_EQ(*run.status, ExitStatus::Exited(2)) << run.err;
+  EXPECT_NE(run.err.find("../../../../../../tmp/" + escape), std::string::npos) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(target));
+  EXPECT_FALSE(std::filesystem::exists(Logs())) << "nothing may run";
 }
 
 }  // namespace

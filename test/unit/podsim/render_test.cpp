@@ -66,7 +66,8 @@ TEST(PodsimPodSpec, UnsupportedFieldsAreNamed) {
   pod = MinimalPod();
   pod["spec"]["containers"][0]["volumeMounts"] =
       json::parse(R"([{"name":"nope","mountPath":"/x"}])");
-  EXPECT_EQ(ParsePod(pod).error().message, "container c: volumeMount nope names no volume");
+  EXPECT_EQ(ParsePod(pod).error().message,
+            "spec.containers[0].volumeMounts[0].name: Not found: \"nope\"");
 }
 
 TEST(PodsimPodSpec, FieldPaths) {
