@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "e2e/podsim_fixture.h"
+#include "helpers/hostile_manifests.h"
 
 namespace podstep::test {
 namespace {
@@ -52,26 +53,15 @@ TEST_F(PodsimTest, OldFlagSpellingsStillWork) {
 // The manifests of issue 9: each used to crash podsim or eat the machine's
 // memory; now each is exit 2 with one line saying what is wrong.
 TEST_F(PodsimTest, AliasBombIsBadInput) {
-  std::string laughs =
-      "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
-  for (char c = 'b'; c <= 'j'; ++c) {
-    laughs += std::string(1, c) + ": &" + c + " [";
-    for (int j = 0; j < 9; ++j) laughs += std::string(j ? ",*" : "*") + static_cast<char>(c - 1);
-    laughs += "]\n";
-  }
-  ExpectBadInput(Podsim("run", laughs), "more than 1000000 nodes (aliases expanding?)");
+  ExpectBadInput(Podsim("run", BillionLaughs()), "more than 1000000 nodes (aliases expanding?)");
 }
 
 TEST_F(PodsimTest, DeepNestingIsBadInput) {
   const std::string deep = "nesting deeper than 100 levels";
   ExpectBadInput(Podsim("render", std::string(100000, '[') + std::string(100000, ']')), deep);
-  std::string objects;
-  for (int i = 0; i < 100000; ++i) objects += "{\"a\":";
-  ExpectBadInput(Podsim("render", objects + "1" + std::string(100000, '}')), deep);
+  ExpectBadInput(Podsim("render", DeepJsonObjects(100000)), deep);
   ExpectBadInput(Podsim("render", "a: " + std::string(100000, '[')), deep);
-  std::string block;
-  for (int i = 0; i < 2000; ++i) block += std::string(i, ' ') + "k:\n";
-  ExpectBadInput(Podsim("render", block), deep);
+  ExpectBadInput(Podsim("render", DeepYamlBlockMaps(2000)), deep);
 }
 
 TEST_F(PodsimTest, LongNumberIsJustText) {

@@ -14,6 +14,8 @@
 #include <random>
 #include <string>
 
+#include "helpers/hostile_manifests.h"
+
 namespace podstep::podsim {
 namespace {
 
@@ -91,16 +93,8 @@ TEST(PodsimManifestLimits, AliasesAreCopied) {
             json::parse(R"({"a":{"k":[1,2]},"b":{"k":[1,2]},"name":"v","c":{"name":"w"}})"));
 }
 
-// "Billion laughs": 10^9 strings from 669 bytes.
 TEST(PodsimManifestLimits, BillionLaughsIsRefused) {
-  std::string laughs =
-      "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
-  for (char c = 'b'; c <= 'i'; ++c) {
-    laughs += std::string(1, c) + ": &" + c + " [";
-    for (int j = 0; j < 9; ++j) laughs += std::string(j ? ",*" : "*") + static_cast<char>(c - 1);
-    laughs += "]\n";
-  }
-  laughs += "j: &j [*i,*i,*i,*i,*i,*i,*i,*i,*i]\n";
+  const std::string laughs = test::BillionLaughs();
   EXPECT_LT(laughs.size(), 700u);
   EXPECT_ERROR(laughs, "more than 1000000 nodes (aliases expanding?)");
 }
@@ -158,16 +152,13 @@ TEST(PodsimManifestLimits, DeepNestingIsRefusedClearly) {
   EXPECT_ERROR(std::string(100000, '['), depth);
   EXPECT_ERROR("a: " + std::string(100000, '['), depth);
   EXPECT_ERROR(std::string(100000, '[') + std::string(100000, ']'), depth + " at [0][0]");
-  std::string objects;
-  for (int i = 0; i < 100000; ++i) objects += "{\"a\":";
-  EXPECT_ERROR(objects + "1" + std::string(100000, '}'), depth + " at a.a.a");
-  std::string block, sequence, flow_maps = "x: ";
+  EXPECT_ERROR(test::DeepJsonObjects(100000), depth + " at a.a.a");
+  EXPECT_ERROR(test::DeepYamlBlockMaps(2000), depth + " at k.k.k");
+  std::string sequence, flow_maps = "x: ";
   for (int i = 0; i < 2000; ++i) {
-    block += std::string(i, ' ') + "k:\n";
     sequence += std::string(i, ' ') + "-\n";
     flow_maps += "{a: ";
   }
-  EXPECT_ERROR(block + std::string(2000, ' ') + "v\n", depth + " at k.k.k");
   EXPECT_ERROR(sequence, depth);
   EXPECT_ERROR(flow_maps, depth);
   std::string dashes = "a: ";
