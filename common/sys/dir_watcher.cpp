@@ -3,7 +3,9 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#include <filesystem>
+#include <string>
+
+#include "common/parent_path.h"
 
 namespace podstep {
 
@@ -18,17 +20,17 @@ bool DirWatcher::WatchParentOf(const std::string& path) {
   // the kernel; IN_MOVED_TO the atomic `..data` symlink rename.
   constexpr uint32_t kMask = IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB |
                              IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
-  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  std::string dir = ParentPath(path);
   if (dir.empty()) dir = ".";
   for (;;) {
     if (inotify_add_watch(fd_.get(), dir.c_str(), kMask) >= 0) break;
     // ENOENT/ENOTDIR: not there yet, watch where it will be created. Other
     // errors (EACCES, ENOSPC for watches) leave only the fallback poll.
-    if ((errno != ENOENT && errno != ENOTDIR) || !dir.has_relative_path()) return false;
-    dir = dir.parent_path();
+    if ((errno != ENOENT && errno != ENOTDIR) || !HasRelativePath(dir)) return false;
+    dir = ParentPath(dir);
   }
-  if (dir.native() == last_watched_) return false;
-  last_watched_ = dir.native();
+  if (dir == last_watched_) return false;
+  last_watched_ = dir;
   return true;
 }
 

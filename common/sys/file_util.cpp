@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 
+#include "common/parent_path.h"
 #include "common/sys/unique_fd.h"
 
 namespace podstep {
@@ -103,9 +103,9 @@ Result<std::optional<std::string>> ReadRegularFileIfExists(const std::string& pa
 }
 
 Status WriteFileCreatingParents(const std::string& path, std::string_view content) {
-  auto parent = std::filesystem::path(path).parent_path();
+  const std::string parent = ParentPath(path);
   if (!parent.empty()) {
-    if (auto made = MakeDirs(parent.string()); !made) return made;
+    if (auto made = MakeDirs(parent); !made) return made;
   }
   UniqueFd fd(RetryEintr(
       [&] { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666); }));

@@ -14,7 +14,6 @@
 #include <array>
 #include <cctype>
 #include <cstring>
-#include <filesystem>
 #include <optional>
 
 #include "common/deadline.h"

@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <array>
-#include <filesystem>
 
+#include "common/parent_path.h"
 #include "common/logging.h"
 #include "common/sys/file_util.h"
 
@@ -29,9 +29,9 @@ Result<TeeStream> TeeStream::Open(const std::string& path, int own_fd) {
   } else {
     tee.own_is_stream_ = true;
   }
-  auto parent = std::filesystem::path(path).parent_path();
+  const std::string parent = ParentPath(path);
   if (!parent.empty()) {
-    if (auto made = MakeDirs(parent.string()); !made) {
+    if (auto made = MakeDirs(parent); !made) {
       return Fail(made.error().Wrap("error creating parent directory"));
     }
   }
