@@ -38,6 +38,14 @@ class StepRun {
 
   int Run() {
     if (auto prepared = Prepare(); !prepared) return FailBeforeRun(prepared.error().message);
+    // Whatever does not depend on the predecessor is done before waiting for
+    // it, so that its post file is followed by little more than the spawn:
+    // the runner builds the spawn for the command as known now (earlier
+    // steps' results may still change it), and the first local-time
+    // conversion loads the time zone (/etc/localtime) now instead of at
+    // StartedAt. Neither creates a file.
+    deps_.runner.Prepare(Request(command_, config_.environment));
+    (void)Timestamp();
 
     for (const auto& file : config_.wait_files) {
       WaitOutcome waited =
@@ -62,15 +70,9 @@ class StepRun {
       if (!*allowed) return SkipByWhen();
     }
 
-    RunRequest request{.argv = command_,
-                       .stdout_path = config_.stdout_path,
-                       .stderr_path = config_.stderr_path,
-                       .timeout = config_.timeout,
-                       .cancel_file = config_.paths.CancelFile(),
-                       .hermetic = config_.hermetic,
-                       .environment = environment_};
     StepDecision decision =
-        DecideOutcome(deps_.runner.Run(request), config_.on_error, config_.breakpoint_on_failure);
+        DecideOutcome(deps_.runner.Run(Request(std::move(command_), std::move(environment_))),
+                      config_.on_error, config_.breakpoint_on_failure);
     if (!decision.log.empty()) LogInfo("{}", decision.log);
     return Finish(std::move(decision));
   }
@@ -169,6 +171,16 @@ class StepRun {
   }
 
   std::string Timestamp() { return FormatLocalGoTimestamp(deps_.clock.Now()); }
+
+  RunRequest Request(std::vector<std::string> argv, std::vector<std::string> environment) const {
+    return {.argv = std::move(argv),
+            .stdout_path = config_.stdout_path,
+            .stderr_path = config_.stderr_path,
+            .timeout = config_.timeout,
+            .cancel_file = config_.paths.CancelFile(),
+            .hermetic = config_.hermetic,
+            .environment = std::move(environment)};
+  }
 
   int FailWait(const std::string& file, const WaitOutcome& waited) {
     started_at_ = Timestamp();

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -34,36 +33,6 @@ std::vector<char*> ArgvPointers(const std::vector<std::string>& argv) {
   for (const auto& arg : argv) pointers.push_back(const_cast<char*>(arg.c_str()));
   pointers.push_back(nullptr);
   return pointers;
-}
-
-Result<pid_t> SpawnPlain(const std::vector<std::string>& argv, char** envp, const sigset_t& mask,
-                         const std::optional<TeeStream>& out, const std::optional<TeeStream>& err) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  if (out) posix_spawn_file_actions_adddup2(&actions, out->child_fd(), 1);
-  if (err) posix_spawn_file_actions_adddup2(&actions, err->child_fd(), 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  // Every disposition back to default: we ignore SIGPIPE/SIGXFSZ ourselves,
-  // and whatever our own parent left ignored must not leak into the step.
-  // memset, not sigfillset: glibc's sigfillset leaves out its two internal
-  // signals (32, 33), which its spawn child then sets to SIG_IGN — and
-  // SIG_IGN survives exec, so the step saw them ignored.
-  sigset_t all;
-  std::memset(&all, 0xff, sizeof all);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setsigmask(&attr, &mask);
-  pid_t pid = -1;
-  auto pointers = ArgvPointers(argv);
-  int rc = posix_spawnp(&pid, pointers[0], &actions, &attr, pointers.data(), envp);
-  posix_spawnattr_destroy(&attr);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return Fail(DescribeStartError(argv[0], rc), rc);
-  return pid;
 }
 
 bool WriteIdMap(pid_t pid, const char* file) {
@@ -309,6 +278,15 @@ class Supervision {
 
 }  // namespace
 
+void PosixProcessRunner::Prepare(const RunRequest& request) {
+  if (request.hermetic || request.argv.empty() || request.argv[0].empty()) return;
+  // A failure here (no memory, no /dev/null) is met again, and reported, by Run().
+  if (auto built =
+          PreparedSpawn::Build(request.argv, request.environment, signals_.original_mask())) {
+    prepared_.emplace(std::move(*built));
+  }
+}
+
 RunOutcome PosixProcessRunner::Run(const RunRequest& request) {
   if (request.argv.empty() || request.argv[0].empty()) {
     return RunOutcome::StartFailed(Error{0, "no command to run"});
@@ -326,15 +304,28 @@ RunOutcome PosixProcessRunner::Run(const RunRequest& request) {
   }
 
   const auto started = Clock::now();
-  std::vector<char*> envp_storage;
-  char** envp = environ;
-  if (request.environment) {
-    envp_storage = ArgvPointers(*request.environment);
-    envp = envp_storage.data();
+  Result<pid_t> spawned;
+  if (request.hermetic) {
+    std::vector<char*> envp_storage;
+    char** envp = environ;
+    if (request.environment) {
+      envp_storage = ArgvPointers(*request.environment);
+      envp = envp_storage.data();
+    }
+    spawned = SpawnHermetic(request.argv, envp, signals_.original_mask(), out, err);
+  } else {
+    if (!prepared_ || !prepared_->Matches(request.argv, request.environment)) {
+      auto built = PreparedSpawn::Build(request.argv, request.environment,
+                                        signals_.original_mask());
+      if (!built) return RunOutcome::StartFailed(built.error());
+      prepared_.emplace(std::move(*built));
+    }
+    spawned = prepared_->Spawn(out ? out->child_fd() : -1, err ? err->child_fd() : -1);
+    if (!spawned && spawned.error().sys_errno != 0) {
+      const int exec_errno = spawned.error().sys_errno;
+      spawned = Fail(DescribeStartError(request.argv[0], exec_errno), exec_errno);
+    }
   }
-  auto spawned = request.hermetic
-                     ? SpawnHermetic(request.argv, envp, signals_.original_mask(), out, err)
-                     : SpawnPlain(request.argv, envp, signals_.original_mask(), out, err);
   if (!spawned) return RunOutcome::StartFailed(spawned.error());
   if (out) out->CloseChildEnd();
   if (err) err->CloseChildEnd();

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "common/process.h"
+#include "common/sys/prepared_spawn.h"
 #include "common/sys/signal_channel.h"
 
 namespace podstep {
@@ -30,11 +31,15 @@ class PosixProcessRunner : public ProcessRunner {
  public:
   explicit PosixProcessRunner(SignalChannel& signals, RunnerTimings timings = {})
       : signals_(signals), timings_(timings) {}
+  /// Builds the spawn (argv/envp arrays, PATH candidates, the child's
+  /// stack) ahead of Run(); the hermetic spawn is not prepared.
+  void Prepare(const RunRequest& request) override;
   RunOutcome Run(const RunRequest& request) override;
 
  private:
   SignalChannel& signals_;
   RunnerTimings timings_;
+  std::optional<PreparedSpawn> prepared_;
 };
 
 /// Go-style description of a failed start: `exec: "x": executable file not
