@@ -352,7 +352,10 @@ void BenchTee(const Bins& bins, int runs) {
   const std::string count = std::to_string(bytes);
   std::vector<double> ours, ceiling;
   bool complete = true;
+  // Each run writes a new file (removed untimed before): truncating the old
+  // 256 MiB would be timed otherwise.
   auto run_ceiling = [&] {
+    fs::remove(dir / "direct");
     ceiling.push_back(TimeRun({"head", "-c", count, "/dev/zero"},
                               {.stdout_file = (dir / "direct").string(), .stdout_fd = -1, .extra_env = {}}));
   };
