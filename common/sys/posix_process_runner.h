@@ -45,8 +45,8 @@ class PosixProcessRunner : public ProcessRunner {
   explicit PosixProcessRunner(SignalChannel& signals, RunnerTimings timings = {},
                               LazyDirWatcher* inotify = nullptr)
       : signals_(signals), timings_(timings), inotify_(inotify) {}
-  /// Builds the spawn (argv/envp arrays, PATH candidates, the child's
-  /// stack) ahead of Run(); the hermetic spawn is not prepared.
+  /// Builds the spawn (argv/envp arrays, PATH candidates, signals to
+  /// reset) ahead of Run(); the hermetic spawn is not prepared.
   void Prepare(const RunRequest& request) override;
   RunOutcome Run(const RunRequest& request) override;
 

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sched.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,7 +25,11 @@ struct KernelSigaction {
 };
 
 constexpr int kMaxSignal = 64;
-constexpr size_t kStackSize = 64 * 1024;
+// The child's stack lives in Spawn()'s frame, as musl's posix_spawn keeps
+// it: we are suspended (CLONE_VFORK) while the child uses it. A mapping of
+// its own would cost an mmap and, worse, an munmap whose TLB flush
+// interrupts the CPU the child ran on (an IPI, a VM exit on a VM).
+constexpr size_t kStackSize = 32 * 1024;
 
 bool IsIgnored(int signo) {
   KernelSigaction old{};
@@ -66,7 +69,7 @@ void PlaceFd(int fd, int target) {
   }
 }
 
-// The child, on the prepared stack, sharing our memory until it execs: only
+// The child, on a stack in Spawn()'s frame, sharing our memory until it execs: only
 // system calls, no allocation, no locks. Our signals are all blocked or
 // default (no handlers), so nothing runs in between.
 int ChildMain(void* raw) {
@@ -117,11 +120,6 @@ Result<PreparedSpawn> PreparedSpawn::Build(std::vector<std::string> argv,
   }
   plan.dev_null_.Reset(RetryEintr([] { return ::open("/dev/null", O_RDONLY | O_CLOEXEC); }));
   if (!plan.dev_null_.valid()) return Fail(ErrnoError("open /dev/null"));
-  void* stack = ::mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-  if (stack == MAP_FAILED) return Fail(ErrnoError("mmap the spawn stack"));
-  plan.stack_ = stack;
-  plan.stack_size_ = kStackSize;
   return plan;
 }
 
@@ -129,7 +127,6 @@ PreparedSpawn::PreparedSpawn(PreparedSpawn&& other) noexcept { *this = std::move
 
 PreparedSpawn& PreparedSpawn::operator=(PreparedSpawn&& other) noexcept {
   if (this == &other) return *this;
-  if (stack_ != nullptr) ::munmap(stack_, stack_size_);
   argv_ = std::move(other.argv_);
   environment_ = std::move(other.environment_);
   // Moving a vector keeps its buffer, so the pointers into the strings stay
@@ -143,13 +140,7 @@ PreparedSpawn& PreparedSpawn::operator=(PreparedSpawn&& other) noexcept {
   mask_ = other.mask_;
   ignored_signals_ = std::move(other.ignored_signals_);
   dev_null_ = std::move(other.dev_null_);
-  stack_ = std::exchange(other.stack_, nullptr);
-  stack_size_ = std::exchange(other.stack_size_, 0);
   return *this;
-}
-
-PreparedSpawn::~PreparedSpawn() {
-  if (stack_ != nullptr) ::munmap(stack_, stack_size_);
 }
 
 Result<pid_t> PreparedSpawn::Spawn(int stdout_fd, int stderr_fd) const {
@@ -164,7 +155,8 @@ Result<pid_t> PreparedSpawn::Spawn(int stdout_fd, int stderr_fd) const {
                  argv_pointers_.data(),
                  environment_ ? envp_pointers_.data() : environ,
                  0};
-  char* stack_top = static_cast<char*>(stack_) + stack_size_;
+  alignas(64) char stack[kStackSize];
+  char* stack_top = stack + sizeof stack;
   // CLONE_VFORK: we are suspended until the child execs or exits, so `args`
   // (on our stack) and its exec_errno are safe to share.
   const int pid = ::clone(ChildMain, stack_top, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);

@@ -2,9 +2,9 @@
 // Starting the step's command with the least work after the predecessor's
 // post file appeared. Everything that does not depend on the predecessor —
 // argv and envp arrays, the PATH candidates, which signals to reset, the
-// child's stack, the /dev/null descriptor — is built first (before the
-// wait); the spawn itself is one clone(CLONE_VM | CLONE_VFORK) whose child
-// makes a handful of system calls and execve()s.
+// /dev/null descriptor — is built first (before the wait); the spawn itself
+// is one clone(CLONE_VM | CLONE_VFORK) whose child, on a stack in the
+// caller's frame, makes a handful of system calls and execve()s.
 //
 // Why not posix_spawnp: glibc's child calls rt_sigaction for every one of
 // the 64 signals (POSIX_SPAWN_SETSIGDEF, or a query per signal without it)
@@ -31,7 +31,7 @@ class PreparedSpawn {
   /// Builds everything for running `argv` with `environment` ("NAME=value";
   /// nullopt: our own environ) and the signal mask `mask`, resolving
   /// argv[0] through our PATH like posix_spawnp. Fails only when a resource
-  /// (memory for the stack, /dev/null) cannot be had.
+  /// (/dev/null) cannot be had.
   static Result<PreparedSpawn> Build(std::vector<std::string> argv,
                                      std::optional<std::vector<std::string>> environment,
                                      const sigset_t& mask);
@@ -40,7 +40,7 @@ class PreparedSpawn {
   PreparedSpawn& operator=(PreparedSpawn&&) noexcept;
   PreparedSpawn(const PreparedSpawn&) = delete;
   PreparedSpawn& operator=(const PreparedSpawn&) = delete;
-  ~PreparedSpawn();
+  ~PreparedSpawn() = default;
 
   /// True when this was built for exactly this command and environment.
   [[nodiscard]] bool Matches(const std::vector<std::string>& argv,
@@ -68,8 +68,6 @@ class PreparedSpawn {
   sigset_t mask_{};
   std::vector<int> ignored_signals_;
   UniqueFd dev_null_;
-  void* stack_ = nullptr;  // mmap'ed; the child runs on it until execve
-  size_t stack_size_ = 0;
 };
 
 }  // namespace podstep
