@@ -236,22 +236,31 @@ double TimeRun(const std::vector<std::string>& args, const SpawnOptions& options
 }
 
 // Wrapper overhead: `entrypoint … -entrypoint true` minus `true`, against a
-// static C wrapper that spawns, waits and creates the post file. The
-// termination file is emptied, not removed, between runs: the kubelet's is
-// a bind-mounted file that exists, empty, before the step starts.
+// static C wrapper that spawns, waits and creates the post file. Each run
+// gets a fresh step directory, as in a pod (the emptyDir /tekton/run/<i>
+// exists, its post file and status dir do not) and an existing, empty
+// termination file (the kubelet creates it); made untimed, removed at the end.
 void BenchOverhead(const Bins& bins, const std::string& command, const char* name, int runs) {
   fs::path dir = BenchDir("overhead");
   std::vector<double> plain, wrapped, floor;
+  int next = 0;
+  auto fresh = [&] {
+    fs::path run = dir / std::to_string(next++);
+    fs::create_directories(run);
+    WriteFile(run / "term", "");
+    return run;
+  };
   auto run_plain = [&] { plain.push_back(TimeRun({command})); };
   auto run_wrapped = [&] {
-    WriteFile(dir / "term", "");
-    wrapped.push_back(TimeRun({bins.entrypoint, "-post_file", (dir / "out").string(),
-                               "-termination_path", (dir / "term").string(),
-                               "-step_metadata_dir", (dir / "status").string(), "-entrypoint",
+    fs::path run = fresh();
+    wrapped.push_back(TimeRun({bins.entrypoint, "-post_file", (run / "out").string(),
+                               "-termination_path", (run / "term").string(),
+                               "-step_metadata_dir", (run / "status").string(), "-entrypoint",
                                command}));
   };
   auto run_floor = [&] {
-    floor.push_back(TimeRun({bins.floor_wrapper, (dir / "floor-out").string(), command}));
+    fs::path run = fresh();
+    floor.push_back(TimeRun({bins.floor_wrapper, (run / "out").string(), command}));
   };
   for (int i = 0; i < runs; ++i) {
     // Rotates the order of the three so none always follows the same one.
