@@ -64,6 +64,10 @@ Result<TeeStream> TeeStream::Open(const std::string& path, int own_fd) {
   // default 64 KiB it is.
   ::fcntl(tee.pipe_read_.get(), F_SETPIPE_SZ, kPipeSize);
   if (tee.zero_copy_) {
+    // Our own pipe too: each tee() moves at most what it has room for, so a
+    // 64 KiB pipe meant 16 times the system calls and wake-ups per MiB. Its
+    // pages are allocated only as they fill; refused over the quota.
+    ::fcntl(own_fd, F_SETPIPE_SZ, kPipeSize);
     // splice(2) refuses an O_APPEND file: the flag is dropped from our
     // descriptor (it is ours alone) and every splice goes to the current
     // end (lseek), which is what O_APPEND did for each write.
