@@ -145,15 +145,18 @@ class Supervision {
       fds[2] = {err_ && err_->WantsInput() ? err_->read_fd() : -1, POLLIN, 0};
       fds[3] = {out_ && out_->WantsOutput() ? out_->own_fd() : -1, POLLOUT, 0};
       fds[4] = {err_ && err_->WantsOutput() ? err_->own_fd() : -1, POLLOUT, 0};
-      RetryEintr([&] { return ::poll(fds.data(), fds.size(), PollTimeoutMs()); });
+      const int ready =
+          RetryEintr([&] { return ::poll(fds.data(), fds.size(), PollTimeoutMs()); });
       if (fds[0].revents != 0) ForwardSignals();
       if (fds[3].revents != 0) out_->Flush();
       if (fds[4].revents != 0) err_->Flush();
       if (fds[1].revents != 0) out_->Pump(false);
       if (fds[2].revents != 0) err_->Pump(false);
-      // SIGCHLD can coalesce with other signals; reaping on every wake-up
-      // keeps the loop from depending on it.
-      Reap();
+      // Every exit of a child (ours or an orphan) leaves a SIGCHLD pending
+      // on the signalfd (coalesced ones included: Reap() loops), so reaping
+      // is needed only after signals or a timeout — not on each of the
+      // thousands of wake-ups a tee'd stream makes.
+      if (ready <= 0 || fds[0].revents != 0) Reap();
       CheckDeadlines();
     }
     DropUnwrittenOutput();
