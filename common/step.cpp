@@ -40,11 +40,13 @@ class StepRun {
     if (auto prepared = Prepare(); !prepared) return FailBeforeRun(prepared.error().message);
     // Whatever does not depend on the predecessor is done before waiting for
     // it, so that its post file is followed by little more than the spawn:
-    // the runner builds the spawn for the command as known now (earlier
-    // steps' results may still change it), and the first local-time
-    // conversion loads the time zone (/etc/localtime) now instead of at
-    // StartedAt. Neither creates a file.
-    deps_.runner.Prepare(Request(command_, config_.environment));
+    // whether any text refers to an earlier step at all (only the values
+    // depend on it), the request and the runner's spawn for the command as
+    // known now, and the time zone (the first local-time conversion reads
+    // /etc/localtime). None of it creates a file.
+    substitution_needed_ = MayNeedSubstitution();
+    request_ = Request(command_, config_.environment);
+    deps_.runner.Prepare(request_);
     (void)Timestamp();
 
     for (const auto& file : config_.wait_files) {
@@ -60,8 +62,11 @@ class StepRun {
     started_at_ = Timestamp();
     if (config_.timeout.count() < 0) return FailBeforeRun("negative timeout specified");
 
-    if (auto substituted = ApplySubstitutions(); !substituted) {
-      return FailBeforeRun(substituted.error().message);
+    if (substitution_needed_) {
+      if (auto substituted = ApplySubstitutions(); !substituted) {
+        return FailBeforeRun(substituted.error().message);
+      }
+      request_ = Request(std::move(command_), std::move(environment_));
     }
     if (!when_.empty()) {
       auto allowed = EvaluateWhenExpressions(when_);
@@ -71,7 +76,7 @@ class StepRun {
     }
 
     StepDecision decision =
-        DecideOutcome(deps_.runner.Run(Request(std::move(command_), std::move(environment_))),
+        DecideOutcome(deps_.runner.Run(request_),
                       config_.on_error, config_.breakpoint_on_failure);
     if (!decision.log.empty()) LogInfo("{}", decision.log);
     return Finish(std::move(decision));
@@ -104,6 +109,39 @@ class StepRun {
       if (auto made = deps_.files.MakeDirs(dir); !made) return made;
     }
     return {};
+  }
+
+  // Whether substitution could change anything: every reference (to a step
+  // result or artifact) starts with "$(steps.", in the environment, the
+  // command, the when expressions or, for a script, its text. When none
+  // does, substitution would read no file and change nothing, so it is
+  // skipped. A script that cannot be read now is left to the full path.
+  bool MayNeedSubstitution() {
+    auto refers = [](std::string_view text) {
+      return text.find("$(steps.") != std::string_view::npos;
+    };
+    for (const auto& text : config_.environment) {
+      if (refers(text)) return true;
+    }
+    for (const auto& text : command_) {
+      if (refers(text)) return true;
+    }
+    for (const auto& expression : when_) {
+      if (refers(expression.input) || refers(expression.cel)) return true;
+      for (const auto& value : expression.values) {
+        if (refers(value)) return true;
+      }
+    }
+    if (IsScript(command_)) {
+      auto script = deps_.files.ReadFile(command_[0], kMaxSubstitutedFileBytes);
+      if (!script || !*script || refers(**script)) return true;
+    }
+    return false;
+  }
+
+  bool IsScript(const std::vector<std::string>& command) const {
+    return command.size() == 1 && command[0].rfind(config_.paths.ScriptsDir() + "/", 0) == 0 &&
+           command[0].find('/', config_.paths.ScriptsDir().size() + 1) == std::string::npos;
   }
 
   // Substitution failures are logged and the literal text stays, as in the
@@ -148,10 +186,7 @@ class StepRun {
 
   Status SubstituteArtifacts(StepSubstitution& substitution) {
     auto replace = [&](const std::string& text) { return substitution.ReplaceArtifacts(text); };
-    const bool is_script =
-        command_.size() == 1 && command_[0].rfind(config_.paths.ScriptsDir() + "/", 0) == 0 &&
-        command_[0].find('/', config_.paths.ScriptsDir().size() + 1) == std::string::npos;
-    if (is_script) {
+    if (IsScript(command_)) {
       // A script's text is substituted into a temporary copy that runs instead.
       auto script = deps_.files.ReadFile(command_[0], kMaxSubstitutedFileBytes);
       if (!script) return Fail(script.error());
@@ -399,6 +434,8 @@ class StepRun {
   std::vector<WhenExpression> when_;
   std::vector<RunResult> artifacts_;
   std::string started_at_;
+  bool substitution_needed_ = true;
+  RunRequest request_;  // built before the wait; rebuilt after substitution
 };
 
 }  // namespace

@@ -155,6 +155,42 @@ TEST_F(StepTest, PreparesTheSpawnBeforeWaitingAndCreatesNothingElseEarly) {
   EXPECT_EQ(runner.requests[0].environment, runner.prepared[0].environment);
 }
 
+// Nothing refers to an earlier step: the request prepared before the wait
+// is the one run, and after the wait no file is read for substitution. A
+// script is read once, before the wait, to know that.
+TEST_F(StepTest, WithoutStepReferencesNothingIsReadAfterTheWait) {
+  config.entrypoint = "/tekton/scripts/script-0";
+  config.command_args = {};
+  config.environment = {"A=1", "B=$(not.a.step)"};
+  files.files["/tekton/scripts/script-0"] = "#!/bin/sh\necho $(params.x)\n";
+  std::map<std::string, std::size_t> reads_at_wait;
+  waiter.on_wait = [&] { reads_at_wait = files.read_limits; };
+  EXPECT_EQ(Run(), 0);
+  EXPECT_TRUE(reads_at_wait.contains("/tekton/scripts/script-0"));
+  ASSERT_EQ(runner.requests.size(), 1u);
+  EXPECT_EQ(runner.requests[0].argv, std::vector<std::string>{"/tekton/scripts/script-0"});
+  EXPECT_EQ(runner.requests[0].environment, config.environment);
+  EXPECT_EQ(files.temp_count, 0);
+}
+
+// A reference anywhere — here only inside the script — takes the full path
+// after the wait, which reads the earlier step's files then.
+TEST_F(StepTest, AReferenceInTheScriptIsSubstitutedAfterTheWait) {
+  config.entrypoint = "/tekton/scripts/script-0";
+  config.command_args = {};
+  files.files["/tekton/scripts/script-0"] = "echo $(steps.a.outputs.img)\n";
+  const std::string provenance = "/tekton/steps/step-a/artifacts/provenance.json";
+  waiter.on_wait = [&] {
+    EXPECT_FALSE(files.read_limits.contains(provenance));
+    files.files[provenance] = R"({"outputs":[{"name":"img","values":[{"uri":"pkg:x"}]}]})";
+  };
+  EXPECT_EQ(Run(), 0);
+  EXPECT_TRUE(files.read_limits.contains(provenance));
+  ASSERT_EQ(runner.requests.size(), 1u);
+  EXPECT_EQ(runner.requests[0].argv, std::vector<std::string>{"/tmp/script-1"});
+  EXPECT_EQ(files.files["/tmp/script-1"], "echo [{\"uri\":\"pkg:x\"}]\n");
+}
+
 TEST_F(StepTest, SuccessWritesPostExitCodeAndStartedAt) {
   EXPECT_EQ(Run(), 0);
   ASSERT_EQ(runner.requests.size(), 1u);
