@@ -74,12 +74,18 @@ Status CheckDescriptorHeadroom(int needed) {
 
 Result<UniqueFd> AcquireStepLock(const std::string& post_file) {
   const std::string lock_path = post_file + kLockSuffix;
-  const std::string parent = ParentPath(lock_path);
-  if (!parent.empty()) {
-    if (auto made = MakeDirs(parent); !made) return Fail(made.error());
-  }
   std::string temp = lock_path + ".XXXXXX";
   UniqueFd fd(::mkostemp(temp.data(), O_CLOEXEC));
+  if (!fd.valid()) {
+    // The directory usually exists; made (and the create retried) only when
+    // the create failed, which gives the same errors as making it first.
+    const std::string parent = ParentPath(lock_path);
+    if (!parent.empty()) {
+      if (auto made = MakeDirs(parent); !made) return Fail(made.error());
+    }
+    temp = lock_path + ".XXXXXX";
+    fd.Reset(::mkostemp(temp.data(), O_CLOEXEC));
+  }
   if (!fd.valid()) return Fail(ErrnoError("create " + temp));
   // Waiters may run as other users: they only need to open it for reading.
   ::fchmod(fd.get(), 0644);
