@@ -14,7 +14,7 @@ set -euo pipefail
 # What building the binaries needs (the Dockerfile's builder installs only these).
 build_packages=(
   build-essential cmake g++ pkg-config
-  nlohmann-json3-dev libfmt-dev zlib1g-dev
+  libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev zlib1g-dev
   musl-tools
 )
 # What the tests need on top: GoogleTest, podsim's yaml-cpp, the process tests'
