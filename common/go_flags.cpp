@@ -1,6 +1,5 @@
 #include "common/go_flags.h"
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 
 #include "common/go_duration.h"
@@ -23,42 +22,25 @@ std::optional<bool> ParseGoBool(std::string_view text) {
   return std::nullopt;
 }
 
-GoFlagSet::GoFlagSet(std::string program_name)
-    : program_(std::move(program_name)), app_(std::make_unique<CLI::App>(program_)) {
-  // Go's help handling and messages are reproduced here, not CLI11's.
-  app_->set_help_flag();
-  app_->allow_extras(false);
-}
-
-GoFlagSet::~GoFlagSet() = default;
-
 GoFlagSet::Flag& GoFlagSet::Add(std::string name, Flag flag) {
   return flags_.insert_or_assign(std::move(name), std::move(flag)).first->second;
 }
 
 void GoFlagSet::AddBool(std::string name, bool* target, std::string usage) {
   *target = false;
-  app_->add_flag("--" + name, *target);
-  Add(std::move(name), Flag(Kind::kBool, std::move(usage), "false"));
+  Add(std::move(name), Flag(Kind::kBool, std::move(usage), "false")).boolean = target;
 }
 
 void GoFlagSet::AddString(std::string name, std::string* target, std::string default_value,
                           std::string usage) {
   *target = default_value;
-  // expected(0, 1): Go accepts an empty value ("-name="), CLI11 otherwise not.
-  app_->add_option("--" + name, *target)
-      ->expected(0, 1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  Add(std::move(name), Flag(Kind::kString, std::move(usage), std::move(default_value)));
+  Add(std::move(name), Flag(Kind::kString, std::move(usage), std::move(default_value))).string =
+      target;
 }
 
 void GoFlagSet::AddDuration(std::string name, std::chrono::nanoseconds* target, std::string usage) {
   *target = std::chrono::nanoseconds(0);
-  Flag& flag = Add(name, Flag(Kind::kDuration, std::move(usage), "0s"));
-  flag.duration = target;
-  app_->add_option("--" + name, flag.duration_text)
-      ->expected(0, 1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  Add(std::move(name), Flag(Kind::kDuration, std::move(usage), "0s")).duration = target;
 }
 
 void GoFlagSet::AddVar(std::string name, std::string usage,
@@ -66,8 +48,8 @@ void GoFlagSet::AddVar(std::string name, std::string usage,
   Add(std::move(name), Flag(Kind::kVar, std::move(usage), "")).set = std::move(set);
 }
 
-// Go's FlagSet.parseOne, one argument at a time; what it accepts is handed to
-// CLI11 as unambiguous "--name=value" tokens.
+// Go's FlagSet.parseOne, one argument at a time, setting each value as it is
+// parsed (a repeated flag: the last one wins, as in Go).
 ParseOutcome GoFlagSet::Parse(const std::vector<std::string>& args) {
   ParseOutcome outcome;
   auto error = [&](std::string message) {
@@ -75,7 +57,6 @@ ParseOutcome GoFlagSet::Parse(const std::vector<std::string>& args) {
     outcome.error = std::move(message);
     return outcome;
   };
-  std::vector<std::string> tokens;
   size_t i = 0;
   while (i < args.size()) {
     const std::string& arg = args[i];
@@ -111,37 +92,35 @@ ParseOutcome GoFlagSet::Parse(const std::vector<std::string>& args) {
       std::optional<bool> parsed = value ? ParseGoBool(*value) : std::optional<bool>(true);
       if (!parsed)
         return error("invalid boolean value \"" + *value + "\" for -" + name + ": parse error");
-      tokens.push_back("--" + name + "=" + (*parsed ? "true" : "false"));
+      *flag.boolean = *parsed;
       continue;
     }
     if (!value) {
       if (i == args.size()) return error("flag needs an argument: -" + name);
       value = args[i++];
     }
-    if (flag.kind == Kind::kDuration && !ParseGoDuration(*value)) {
-      return error("invalid value \"" + *value + "\" for flag -" + name + ": parse error");
-    }
-    if (flag.kind == Kind::kVar) {
-      if (auto invalid = flag.set(*value)) {
-        return error("invalid value \"" + *value + "\" for flag -" + name + ": " + *invalid);
+    switch (flag.kind) {
+      case Kind::kDuration: {
+        auto parsed = ParseGoDuration(*value);
+        if (!parsed) {
+          return error("invalid value \"" + *value + "\" for flag -" + name + ": parse error");
+        }
+        *flag.duration = *parsed;
+        break;
       }
-      continue;  // the value is the setter's; CLI11 holds nothing for it
+      case Kind::kVar:
+        if (auto invalid = flag.set(*value)) {
+          return error("invalid value \"" + *value + "\" for flag -" + name + ": " + *invalid);
+        }
+        break;
+      case Kind::kString:
+        *flag.string = *value;
+        break;
+      case Kind::kBool:
+        break;
     }
-    tokens.push_back("--" + name + "=" + *value);
   }
   outcome.positional.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
-
-  std::reverse(tokens.begin(), tokens.end());  // CLI11 takes a vector in reverse order
-  try {
-    app_->parse(tokens);
-  } catch (const CLI::ParseError& e) {
-    return error(e.what());
-  }
-  for (auto& [name, flag] : flags_) {
-    if (flag.kind == Kind::kDuration && !flag.duration_text.empty()) {
-      *flag.duration = *ParseGoDuration(flag.duration_text);
-    }
-  }
   return outcome;
 }
 

@@ -47,6 +47,13 @@ struct RunOutcome {
 class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;
+  /// Called before the step waits for its predecessor, with the request as
+  /// far as it is known then (argv and environment before the substitution
+  /// of earlier steps' results): a runner may build whatever Run() needs for
+  /// it, so that after the wait only the spawn is left. It must not create
+  /// or open any file a later observer could see. Run() with a different
+  /// request still works (it prepares again).
+  virtual void Prepare(const RunRequest& request) { (void)request; }
   /// Runs the command to completion, forwarding signals to its process group.
   virtual RunOutcome Run(const RunRequest& request) = 0;
 };

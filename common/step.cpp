@@ -38,6 +38,16 @@ class StepRun {
 
   int Run() {
     if (auto prepared = Prepare(); !prepared) return FailBeforeRun(prepared.error().message);
+    // Whatever does not depend on the predecessor is done before waiting for
+    // it, so that its post file is followed by little more than the spawn:
+    // whether any text refers to an earlier step at all (only the values
+    // depend on it), the request and the runner's spawn for the command as
+    // known now, and the time zone (the first local-time conversion reads
+    // /etc/localtime). None of it creates a file.
+    substitution_needed_ = MayNeedSubstitution();
+    request_ = Request(command_, config_.environment);
+    deps_.runner.Prepare(request_);
+    (void)Timestamp();
 
     for (const auto& file : config_.wait_files) {
       WaitOutcome waited =
@@ -52,8 +62,11 @@ class StepRun {
     started_at_ = Timestamp();
     if (config_.timeout.count() < 0) return FailBeforeRun("negative timeout specified");
 
-    if (auto substituted = ApplySubstitutions(); !substituted) {
-      return FailBeforeRun(substituted.error().message);
+    if (substitution_needed_) {
+      if (auto substituted = ApplySubstitutions(); !substituted) {
+        return FailBeforeRun(substituted.error().message);
+      }
+      request_ = Request(std::move(command_), std::move(environment_));
     }
     if (!when_.empty()) {
       auto allowed = EvaluateWhenExpressions(when_);
@@ -62,15 +75,9 @@ class StepRun {
       if (!*allowed) return SkipByWhen();
     }
 
-    RunRequest request{.argv = command_,
-                       .stdout_path = config_.stdout_path,
-                       .stderr_path = config_.stderr_path,
-                       .timeout = config_.timeout,
-                       .cancel_file = config_.paths.CancelFile(),
-                       .hermetic = config_.hermetic,
-                       .environment = environment_};
     StepDecision decision =
-        DecideOutcome(deps_.runner.Run(request), config_.on_error, config_.breakpoint_on_failure);
+        DecideOutcome(deps_.runner.Run(request_),
+                      config_.on_error, config_.breakpoint_on_failure);
     if (!decision.log.empty()) LogInfo("{}", decision.log);
     return Finish(std::move(decision));
   }
@@ -102,6 +109,39 @@ class StepRun {
       if (auto made = deps_.files.MakeDirs(dir); !made) return made;
     }
     return {};
+  }
+
+  // Whether substitution could change anything: every reference (to a step
+  // result or artifact) starts with "$(steps.", in the environment, the
+  // command, the when expressions or, for a script, its text. When none
+  // does, substitution would read no file and change nothing, so it is
+  // skipped. A script that cannot be read now is left to the full path.
+  bool MayNeedSubstitution() {
+    auto refers = [](std::string_view text) {
+      return text.find("$(steps.") != std::string_view::npos;
+    };
+    for (const auto& text : config_.environment) {
+      if (refers(text)) return true;
+    }
+    for (const auto& text : command_) {
+      if (refers(text)) return true;
+    }
+    for (const auto& expression : when_) {
+      if (refers(expression.input) || refers(expression.cel)) return true;
+      for (const auto& value : expression.values) {
+        if (refers(value)) return true;
+      }
+    }
+    if (IsScript(command_)) {
+      auto script = deps_.files.ReadFile(command_[0], kMaxSubstitutedFileBytes);
+      if (!script || !*script || refers(**script)) return true;
+    }
+    return false;
+  }
+
+  bool IsScript(const std::vector<std::string>& command) const {
+    return command.size() == 1 && command[0].rfind(config_.paths.ScriptsDir() + "/", 0) == 0 &&
+           command[0].find('/', config_.paths.ScriptsDir().size() + 1) == std::string::npos;
   }
 
   // Substitution failures are logged and the literal text stays, as in the
@@ -146,10 +186,7 @@ class StepRun {
 
   Status SubstituteArtifacts(StepSubstitution& substitution) {
     auto replace = [&](const std::string& text) { return substitution.ReplaceArtifacts(text); };
-    const bool is_script =
-        command_.size() == 1 && command_[0].rfind(config_.paths.ScriptsDir() + "/", 0) == 0 &&
-        command_[0].find('/', config_.paths.ScriptsDir().size() + 1) == std::string::npos;
-    if (is_script) {
+    if (IsScript(command_)) {
       // A script's text is substituted into a temporary copy that runs instead.
       auto script = deps_.files.ReadFile(command_[0], kMaxSubstitutedFileBytes);
       if (!script) return Fail(script.error());
@@ -169,6 +206,16 @@ class StepRun {
   }
 
   std::string Timestamp() { return FormatLocalGoTimestamp(deps_.clock.Now()); }
+
+  RunRequest Request(std::vector<std::string> argv, std::vector<std::string> environment) const {
+    return {.argv = std::move(argv),
+            .stdout_path = config_.stdout_path,
+            .stderr_path = config_.stderr_path,
+            .timeout = config_.timeout,
+            .cancel_file = config_.paths.CancelFile(),
+            .hermetic = config_.hermetic,
+            .environment = std::move(environment)};
+  }
 
   int FailWait(const std::string& file, const WaitOutcome& waited) {
     started_at_ = Timestamp();
@@ -387,6 +434,8 @@ class StepRun {
   std::vector<WhenExpression> when_;
   std::vector<RunResult> artifacts_;
   std::string started_at_;
+  bool substitution_needed_ = true;
+  RunRequest request_;  // built before the wait; rebuilt after substitution
 };
 
 }  // namespace

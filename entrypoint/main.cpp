@@ -65,8 +65,11 @@ int RunEntrypoint(const podstep::StepConfig& config) {
           acquired.error().message);
     }
   }
-  RealFileWaiter waiter(*signals, kFallbackPoll);
-  PosixProcessRunner runner(*signals);
+  // One inotify instance, opened only when needed, for both the wait and
+  // the cancel watch (see LazyDirWatcher).
+  LazyDirWatcher inotify;
+  RealFileWaiter waiter(*signals, kFallbackPoll, &inotify);
+  PosixProcessRunner runner(*signals, {}, &inotify);
   const int exit_code = RunStep(config, {waiter, runner, files, clock});
   signals->LeaveBlockedAtExit();
   return exit_code;

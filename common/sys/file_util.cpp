@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 
+#include "common/parent_path.h"
 #include "common/sys/unique_fd.h"
 
 namespace podstep {
@@ -30,7 +30,11 @@ bool WriteAll(int fd, std::string_view data) {
   return true;
 }
 
-Status MakeDirs(const std::string& path, mode_t mode) {
+namespace {
+
+// Go's os.MkdirAll, step for step: stat, the parent, mkdir, and on failure
+// an lstat that accepts a directory made meanwhile.
+Status MakeDirsLikeGo(const std::string& path, mode_t mode) {
   struct stat info {};
   if (::stat(path.c_str(), &info) == 0) {
     if (S_ISDIR(info.st_mode)) return {};
@@ -41,7 +45,7 @@ Status MakeDirs(const std::string& path, mode_t mode) {
   size_t start = end;
   while (start > 0 && path[start - 1] != '/') --start;
   if (start > 1) {
-    if (auto parent = MakeDirs(path.substr(0, start - 1), mode); !parent) return parent;
+    if (auto parent = MakeDirsLikeGo(path.substr(0, start - 1), mode); !parent) return parent;
   }
   if (::mkdir(path.c_str(), mode) != 0) {
     int err = errno;
@@ -50,6 +54,26 @@ Status MakeDirs(const std::string& path, mode_t mode) {
     return Fail(ErrnoError("mkdir " + path, err));
   }
   return {};
+}
+
+}  // namespace
+
+Status MakeDirs(const std::string& path, mode_t mode) {
+  // The usual cases first, one system call a level: the directory is new
+  // (its parent exists, or is made the same way). Anything else (it exists,
+  // an error) takes Go's sequence, so results and messages are Go's.
+  if (::mkdir(path.c_str(), mode) == 0) return {};
+  if (errno == ENOENT) {
+    size_t end = path.size();
+    while (end > 0 && path[end - 1] == '/') --end;
+    size_t start = end;
+    while (start > 0 && path[start - 1] != '/') --start;
+    if (start > 1) {
+      if (auto parent = MakeDirs(path.substr(0, start - 1), mode); !parent) return parent;
+      if (::mkdir(path.c_str(), mode) == 0) return {};
+    }
+  }
+  return MakeDirsLikeGo(path, mode);
 }
 
 namespace {
@@ -103,12 +127,21 @@ Result<std::optional<std::string>> ReadRegularFileIfExists(const std::string& pa
 }
 
 Status WriteFileCreatingParents(const std::string& path, std::string_view content) {
-  auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) {
-    if (auto made = MakeDirs(parent.string()); !made) return made;
+  auto open_file = [&] {
+    return UniqueFd(RetryEintr(
+        [&] { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666); }));
+  };
+  // The parent usually exists: opened first, the parents made (and the
+  // open retried) only when that failed, which gives the same errors as
+  // making them first.
+  UniqueFd fd = open_file();
+  if (!fd.valid()) {
+    const std::string parent = ParentPath(path);
+    if (!parent.empty()) {
+      if (auto made = MakeDirs(parent); !made) return made;
+    }
+    fd = open_file();
   }
-  UniqueFd fd(RetryEintr(
-      [&] { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666); }));
   if (!fd.valid()) return Fail(ErrnoError("open " + path));
   if (!WriteAll(fd.get(), content)) return Fail(ErrnoError("write " + path));
   return {};

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -14,7 +13,6 @@
 #include <array>
 #include <cctype>
 #include <cstring>
-#include <filesystem>
 #include <optional>
 
 #include "common/deadline.h"
@@ -35,36 +33,6 @@ std::vector<char*> ArgvPointers(const std::vector<std::string>& argv) {
   for (const auto& arg : argv) pointers.push_back(const_cast<char*>(arg.c_str()));
   pointers.push_back(nullptr);
   return pointers;
-}
-
-Result<pid_t> SpawnPlain(const std::vector<std::string>& argv, char** envp, const sigset_t& mask,
-                         const std::optional<TeeStream>& out, const std::optional<TeeStream>& err) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  if (out) posix_spawn_file_actions_adddup2(&actions, out->child_fd(), 1);
-  if (err) posix_spawn_file_actions_adddup2(&actions, err->child_fd(), 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  // Every disposition back to default: we ignore SIGPIPE/SIGXFSZ ourselves,
-  // and whatever our own parent left ignored must not leak into the step.
-  // memset, not sigfillset: glibc's sigfillset leaves out its two internal
-  // signals (32, 33), which its spawn child then sets to SIG_IGN — and
-  // SIG_IGN survives exec, so the step saw them ignored.
-  sigset_t all;
-  std::memset(&all, 0xff, sizeof all);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setsigmask(&attr, &mask);
-  pid_t pid = -1;
-  auto pointers = ArgvPointers(argv);
-  int rc = posix_spawnp(&pid, pointers[0], &actions, &attr, pointers.data(), envp);
-  posix_spawnattr_destroy(&attr);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return Fail(DescribeStartError(argv[0], rc), rc);
-  return pid;
 }
 
 bool WriteIdMap(pid_t pid, const char* file) {
@@ -160,10 +128,13 @@ class Supervision {
         signals_(signals),
         timings_(timings) {
     timeout_at_ = DeadlineAfter<Clock>(started, request.timeout);
+    fast_cancel_poll_at_ = started + timings.cancel_fast_poll_after;
   }
 
   RunOutcome Run() {
-    if (HasContent(request_.cancel_file)) Stop(RunOutcome::kCancelled);
+    if (CancelMayHaveChanged(Clock::now()) && HasContent(request_.cancel_file)) {
+      Stop(RunOutcome::kCancelled);
+    }
     while (!Finished()) {
       // The pipes are read only while our copy has room, and our own fds
       // are written only when poll() says they take data: a stalled reader
@@ -174,15 +145,18 @@ class Supervision {
       fds[2] = {err_ && err_->WantsInput() ? err_->read_fd() : -1, POLLIN, 0};
       fds[3] = {out_ && out_->WantsOutput() ? out_->own_fd() : -1, POLLOUT, 0};
       fds[4] = {err_ && err_->WantsOutput() ? err_->own_fd() : -1, POLLOUT, 0};
-      RetryEintr([&] { return ::poll(fds.data(), fds.size(), PollTimeoutMs()); });
+      const int ready =
+          RetryEintr([&] { return ::poll(fds.data(), fds.size(), PollTimeoutMs()); });
       if (fds[0].revents != 0) ForwardSignals();
       if (fds[3].revents != 0) out_->Flush();
       if (fds[4].revents != 0) err_->Flush();
       if (fds[1].revents != 0) out_->Pump(false);
       if (fds[2].revents != 0) err_->Pump(false);
-      // SIGCHLD can coalesce with other signals; reaping on every wake-up
-      // keeps the loop from depending on it.
-      Reap();
+      // Every exit of a child (ours or an orphan) leaves a SIGCHLD pending
+      // on the signalfd (coalesced ones included: Reap() loops), so reaping
+      // is needed only after signals or a timeout — not on each of the
+      // thousands of wake-ups a tee'd stream makes.
+      if (ready <= 0 || fds[0].revents != 0) Reap();
       CheckDeadlines();
     }
     DropUnwrittenOutput();
@@ -238,15 +212,19 @@ class Supervision {
   }
 
   int PollTimeoutMs() const {
+    const auto now = Clock::now();
+    auto until = [&](Clock::time_point at) {
+      return std::max(std::chrono::ceil<std::chrono::milliseconds>(at - now),
+                      std::chrono::milliseconds(0));
+    };
     std::optional<Clock::time_point> deadline =
         wait_status_ ? (OutputOpen() ? linger_at_ : flush_until_)
                      : (stopped_by_ == RunOutcome::kExited ? timeout_at_ : kill_at_);
-    auto wait =
-        request_.cancel_file.empty() ? std::chrono::milliseconds(60'000) : timings_.poll_interval;
-    if (deadline) {
-      auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
-      wait = std::clamp(left, std::chrono::milliseconds(0), wait);
+    auto wait = std::chrono::milliseconds(60'000);
+    if (!request_.cancel_file.empty() && !wait_status_ && stopped_by_ == RunOutcome::kExited) {
+      wait = std::min(wait, until(next_cancel_poll_));
     }
+    if (deadline) wait = std::min(wait, until(*deadline));
     return static_cast<int>(wait.count());
   }
 
@@ -279,13 +257,24 @@ class Supervision {
     if (stopped_by_ == RunOutcome::kExited) {
       if (timeout_at_ && now >= *timeout_at_) {
         Stop(RunOutcome::kTimedOut);
-      } else if (HasContent(request_.cancel_file)) {
+      } else if (CancelMayHaveChanged(now) && HasContent(request_.cancel_file)) {
         Stop(RunOutcome::kCancelled);
       }
     } else if (kill_at_ && now >= *kill_at_) {
       ::kill(-child_, SIGKILL);
       kill_at_.reset();
     }
+  }
+
+  // Whether the cancel file is due for a stat(): every poll_interval while
+  // the command is young, every cancel_fast_poll once it has run for
+  // cancel_fast_poll_after (see RunnerTimings for why not inotify).
+  bool CancelMayHaveChanged(Clock::time_point now) {
+    if (request_.cancel_file.empty() || now < next_cancel_poll_) return false;
+    next_cancel_poll_ = now + (now >= fast_cancel_poll_at_ ? timings_.cancel_fast_poll
+                                                           : timings_.poll_interval);
+    if (now < fast_cancel_poll_at_) next_cancel_poll_ = std::min(next_cancel_poll_, fast_cancel_poll_at_);
+    return true;
   }
 
   void Stop(RunOutcome::End reason) {
@@ -300,6 +289,8 @@ class Supervision {
   std::optional<TeeStream>& err_;
   SignalChannel& signals_;
   const RunnerTimings& timings_;
+  Clock::time_point fast_cancel_poll_at_;  // from then on the cancel file is polled fast
+  Clock::time_point next_cancel_poll_{};   // the cancel file's next stat()
   std::optional<Clock::time_point> timeout_at_;
   std::optional<Clock::time_point> kill_at_;      // SIGKILL after the grace
   std::optional<Clock::time_point> linger_at_;    // stop waiting for output EOF
@@ -309,6 +300,15 @@ class Supervision {
 };
 
 }  // namespace
+
+void PosixProcessRunner::Prepare(const RunRequest& request) {
+  if (request.hermetic || request.argv.empty() || request.argv[0].empty()) return;
+  // A failure here (no memory, no /dev/null) is met again, and reported, by Run().
+  if (auto built =
+          PreparedSpawn::Build(request.argv, request.environment, signals_.original_mask())) {
+    prepared_.emplace(std::move(*built));
+  }
+}
 
 RunOutcome PosixProcessRunner::Run(const RunRequest& request) {
   if (request.argv.empty() || request.argv[0].empty()) {
@@ -327,18 +327,36 @@ RunOutcome PosixProcessRunner::Run(const RunRequest& request) {
   }
 
   const auto started = Clock::now();
-  std::vector<char*> envp_storage;
-  char** envp = environ;
-  if (request.environment) {
-    envp_storage = ArgvPointers(*request.environment);
-    envp = envp_storage.data();
+  Result<pid_t> spawned;
+  if (request.hermetic) {
+    std::vector<char*> envp_storage;
+    char** envp = environ;
+    if (request.environment) {
+      envp_storage = ArgvPointers(*request.environment);
+      envp = envp_storage.data();
+    }
+    spawned = SpawnHermetic(request.argv, envp, signals_.original_mask(), out, err);
+  } else {
+    if (!prepared_ || !prepared_->Matches(request.argv, request.environment)) {
+      auto built = PreparedSpawn::Build(request.argv, request.environment,
+                                        signals_.original_mask());
+      if (!built) return RunOutcome::StartFailed(built.error());
+      prepared_.emplace(std::move(*built));
+    }
+    spawned = prepared_->Spawn(out ? out->child_fd() : -1, err ? err->child_fd() : -1);
+    if (!spawned && spawned.error().sys_errno != 0) {
+      const int exec_errno = spawned.error().sys_errno;
+      spawned = Fail(DescribeStartError(request.argv[0], exec_errno), exec_errno);
+    }
   }
-  auto spawned = request.hermetic
-                     ? SpawnHermetic(request.argv, envp, signals_.original_mask(), out, err)
-                     : SpawnPlain(request.argv, envp, signals_.original_mask(), out, err);
   if (!spawned) return RunOutcome::StartFailed(spawned.error());
   if (out) out->CloseChildEnd();
   if (err) err->CloseChildEnd();
+  // The wait's inotify watches are removed now, while the command runs: the
+  // kernel frees them in the background (an SRCU grace period, 4-8 ms
+  // here), so that closing the instance at exit finds nothing left to wait
+  // for instead of blocking our exit for 2-24 ms.
+  if (inotify_ != nullptr) inotify_->RemoveWatches();
   return Supervision(request, *spawned, out, err, signals_, timings_, started).Run();
 }
 

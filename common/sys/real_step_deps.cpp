@@ -8,9 +8,9 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <filesystem>
 #include <vector>
 
+#include "common/parent_path.h"
 #include "common/sys/file_util.h"
 #include "common/sys/termination_file.h"
 #include "common/termination_message.h"
@@ -74,12 +74,18 @@ Status CheckDescriptorHeadroom(int needed) {
 
 Result<UniqueFd> AcquireStepLock(const std::string& post_file) {
   const std::string lock_path = post_file + kLockSuffix;
-  auto parent = std::filesystem::path(lock_path).parent_path();
-  if (!parent.empty()) {
-    if (auto made = MakeDirs(parent.string()); !made) return Fail(made.error());
-  }
   std::string temp = lock_path + ".XXXXXX";
   UniqueFd fd(::mkostemp(temp.data(), O_CLOEXEC));
+  if (!fd.valid()) {
+    // The directory usually exists; made (and the create retried) only when
+    // the create failed, which gives the same errors as making it first.
+    const std::string parent = ParentPath(lock_path);
+    if (!parent.empty()) {
+      if (auto made = MakeDirs(parent); !made) return Fail(made.error());
+    }
+    temp = lock_path + ".XXXXXX";
+    fd.Reset(::mkostemp(temp.data(), O_CLOEXEC));
+  }
   if (!fd.valid()) return Fail(ErrnoError("create " + temp));
   // Waiters may run as other users: they only need to open it for reading.
   ::fchmod(fd.get(), 0644);

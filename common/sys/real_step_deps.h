@@ -25,9 +25,11 @@ class SystemWallClock : public WallClock {
 
 class RealFileWaiter : public FileWaiter {
  public:
-  RealFileWaiter(SignalChannel& signals, WaitTimings timings) : events_(signals, timings) {}
-  RealFileWaiter(SignalChannel& signals, std::chrono::milliseconds poll_interval)
-      : events_(signals, WaitTimings{.poll_interval = poll_interval}) {}
+  RealFileWaiter(SignalChannel& signals, WaitTimings timings, LazyDirWatcher* inotify = nullptr)
+      : events_(signals, timings, inotify) {}
+  RealFileWaiter(SignalChannel& signals, std::chrono::milliseconds poll_interval,
+                 LazyDirWatcher* inotify = nullptr)
+      : events_(signals, WaitTimings{.poll_interval = poll_interval}, inotify) {}
   WaitOutcome Wait(const std::string& file, const WaitOptions& options) override {
     return WaitForFile(file, options, probe_, events_);
   }

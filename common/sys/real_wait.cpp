@@ -39,8 +39,8 @@ std::chrono::milliseconds InotifyWaitEvents::NextPollInterval() {
 
 int InotifyWaitEvents::Next(const std::string& file, std::optional<Clock::time_point> deadline) {
   if (!watcher_ && !inotify_failed_) {
-    if (auto opened = DirWatcher::Open(); opened) {
-      watcher_.emplace(std::move(*opened));
+    if (auto opened = inotify_.Get(); opened) {
+      watcher_ = *opened;
     } else {
       // EMFILE here is fs.inotify.max_user_instances (128 per uid by default,
       // shared by every container of that uid on the node), not our fd limit.
@@ -55,6 +55,15 @@ int InotifyWaitEvents::Next(const std::string& file, std::optional<Clock::time_p
     }
   }
   if (watcher_ && watcher_->WatchParentOf(file)) return 0;
+  // The events of the last wake-up are discarded only now, and the caller
+  // checks again before blocking (an event that came in between would be
+  // discarded with them): when that wake-up was the file appearing, the
+  // hand-off never paid for reading them.
+  if (drain_pending_) {
+    drain_pending_ = false;
+    watcher_->Drain();
+    return 0;
+  }
   auto wait = NextPollInterval();
   if (deadline) {
     auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Now());
@@ -63,7 +72,7 @@ int InotifyWaitEvents::Next(const std::string& file, std::optional<Clock::time_p
   pollfd fds[] = {{watcher_ ? watcher_->fd() : -1, POLLIN, 0}, {signals_.fd(), POLLIN, 0}};
   int ready = RetryEintr([&] { return ::poll(fds, 2, static_cast<int>(wait.count())); });
   if (ready <= 0) return 0;
-  if (fds[0].revents != 0) watcher_->Drain();
+  if (fds[0].revents != 0) drain_pending_ = true;
   if (fds[1].revents != 0) {
     while (auto signo = signals_.TakePending()) {
       if (IsTerminatingSignal(*signo)) return *signo;

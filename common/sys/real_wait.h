@@ -34,17 +34,27 @@ struct WaitTimings {
 /// few milliseconds instead.
 class InotifyWaitEvents : public WaitEvents {
  public:
-  InotifyWaitEvents(SignalChannel& signals, WaitTimings timings)
-      : signals_(signals), timings_(timings) {}
+  /// Waits through `inotify`, the process's shared instance (see
+  /// LazyDirWatcher), or, without one, an instance of its own.
+  InotifyWaitEvents(SignalChannel& signals, WaitTimings timings,
+                    LazyDirWatcher* inotify = nullptr)
+      : inotify_(inotify != nullptr ? *inotify : own_inotify_),
+        signals_(signals),
+        timings_(timings) {}
   InotifyWaitEvents(SignalChannel& signals, std::chrono::milliseconds poll_interval)
       : InotifyWaitEvents(signals, WaitTimings{.poll_interval = poll_interval}) {}
+  InotifyWaitEvents(const InotifyWaitEvents&) = delete;
+  InotifyWaitEvents& operator=(const InotifyWaitEvents&) = delete;
   int Next(const std::string& file, std::optional<Clock::time_point> deadline) override;
   Clock::time_point Now() override { return Clock::now(); }
 
  private:
   std::chrono::milliseconds NextPollInterval();
 
-  std::optional<DirWatcher> watcher_;
+  LazyDirWatcher own_inotify_;
+  LazyDirWatcher& inotify_;
+  DirWatcher* watcher_ = nullptr;  // from inotify_, once opened
+  bool drain_pending_ = false;     // the watcher has events of the last wake-up
   bool inotify_failed_ = false;
   SignalChannel& signals_;
   WaitTimings timings_;

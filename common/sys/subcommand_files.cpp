@@ -4,8 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <filesystem>
 
+#include "common/parent_path.h"
 #include "common/sys/file_util.h"
 #include "common/sys/unique_fd.h"
 
@@ -58,7 +58,7 @@ Status CopyFileAtomically(const std::string& src, const std::string& dst) {
   }
   // A short hidden name in the same directory (rename must not cross
   // filesystems): a suffix on `dst` itself failed for names near NAME_MAX.
-  std::string dir = std::filesystem::path(dst).parent_path().string();
+  std::string dir = ParentPath(dst);
   std::string temp = (dir.empty() ? std::string(".") : dir) + "/.cp-XXXXXX";
   UniqueFd to(::mkostemp(temp.data(), O_CLOEXEC));
   if (!to.valid()) return Fail(ErrnoError("open " + dst));

@@ -3,6 +3,15 @@
 // writes into a pipe; each chunk goes to the log file, completely, and to our
 // own stdout/stderr, without ever blocking there — a stalled reader of our
 // output must not stall the timeout, the cancel check or signal forwarding.
+//
+// When our own stdout/stderr is a pipe (it is, in a container) the bytes
+// never pass through our memory: tee(2) duplicates what is in the command's
+// pipe into ours (page references, no copy), then splice(2) moves the same
+// count into the file (one copy, into the page cache). The command's pipe,
+// enlarged to 1 MiB, is then the backlog for a slow reader: while ours is
+// full nothing is taken from it, and the command blocks when it fills, as
+// it would without the tee. Otherwise (a file, /dev/null, a tty) a copy
+// loop through a buffer does the same.
 
 #include <cstddef>
 #include <optional>
@@ -34,10 +43,15 @@ class TeeStream {
   [[nodiscard]] int read_fd() const { return pipe_read_.get(); }
   [[nodiscard]] int own_fd() const { return own_fd_; }
   /// The pipe should be polled for input: open, and the backlog has room.
-  [[nodiscard]] bool WantsInput() const { return open() && Backlog() < kMaxBacklog; }
+  [[nodiscard]] bool WantsInput() const {
+    return open() && (zero_copy_ ? !own_full_ : Backlog() < kMaxBacklog);
+  }
   /// Our own fd should be polled for POLLOUT.
-  [[nodiscard]] bool WantsOutput() const { return Backlog() > 0; }
-  [[nodiscard]] std::size_t Backlog() const { return backlog_.size() - sent_; }
+  [[nodiscard]] bool WantsOutput() const { return zero_copy_ ? own_full_ : Backlog() > 0; }
+  /// Bytes of the command's output not yet written to our own fd.
+  [[nodiscard]] std::size_t Backlog() const;
+  /// Whether the bytes go by tee/splice (our own fd is a pipe).
+  [[nodiscard]] bool zero_copy() const { return zero_copy_; }
 
   /// Reads one chunk from the pipe (with `drain`: until it is empty, ignoring
   /// the backlog limit), writes it to the file and queues it for our own fd,
@@ -45,7 +59,8 @@ class TeeStream {
   void Pump(bool drain);
   /// Writes as much of the backlog to our own fd as it takes without blocking.
   void Flush();
-  /// Gives up on the backlog (our fd's reader is stalled); returns its size.
+  /// Gives up on the backlog (our fd's reader is stalled): what is still for
+  /// our own fd goes to the file only. Returns how many bytes that was.
   std::size_t DropBacklog();
 
   /// The first failed write to the file, if any: the file is then no longer
@@ -54,6 +69,17 @@ class TeeStream {
 
  private:
   TeeStream() = default;
+
+  void PumpZeroCopy(bool drain);
+  // Moves `count` bytes from the head of the pipe to the file (or discards
+  // them once the file failed).
+  void PipeToFile(std::size_t count);
+  // Zero copy once our reader is gone: one chunk to the file through the
+  // buffer; false when the pipe is empty for now or at EOF.
+  bool CopyToFileOnly();
+  void FileFailed();
+  void PumpCopy(bool drain);
+  void WriteToFile(std::string_view chunk);
 
   UniqueFd pipe_read_;
   UniqueFd pipe_write_;
@@ -64,6 +90,9 @@ class TeeStream {
   std::size_t sent_ = 0;
   bool own_failed_ = false;     // own_fd_ gave EPIPE or another error: copy dropped
   bool own_is_stream_ = false;  // not a file or /dev/null: written PIPE_BUF at a time
+  bool zero_copy_ = false;      // our own fd is a pipe: tee(2) + splice(2)
+  bool own_full_ = false;       // zero copy: our pipe had no room at the last tee
+  bool splice_to_file_ = true;  // zero copy: false once the file refused splice
   std::optional<Error> file_error_;
 };
 

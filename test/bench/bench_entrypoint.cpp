@@ -1,23 +1,33 @@
-// Benchmarks of the entrypoint binary. Prints figures; asserts nothing.
+// Benchmarks of the entrypoint binary against floors and ceilings measured in
+// the same run. Prints figures; asserts nothing.
 //
-//   bench_entrypoint ENTRYPOINT [RUNS]
+//   bench_entrypoint BIN_DIR [RUNS]
 //
-// The same program is also the wrapped command in some measurements
-// (argv[1] == "stamp" / "bytes"), so no other helper is needed.
+// BIN_DIR holds entrypoint, nop, stepinit and the bench's own programs:
+// bench_stamp (the wrapped command that records when it starts),
+// bench_floor_handoff and bench_floor_wrapper (the least a step wrapper can
+// do, see their sources). Each figure is printed as `name=value`, and where
+// there is a floor or ceiling also as its ratio to it (`name_x_floor=`):
+// the floor runs alternate with the entrypoint's, so machine load moves
+// both, and ratios from different machines compare.
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,7 +37,6 @@ extern char** environ;
 namespace {
 
 namespace fs = std::filesystem;
-using Nanos = std::chrono::nanoseconds;
 
 long long MonotonicNs() {
   timespec ts{};
@@ -35,16 +44,31 @@ long long MonotonicNs() {
   return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
 }
 
-pid_t Spawn(const std::vector<std::string>& args, const char* stdout_file = "/dev/null") {
+struct SpawnOptions {
+  std::string stdout_file = "/dev/null";  // used when stdout_fd < 0
+  int stdout_fd = -1;
+  std::vector<std::string> extra_env;
+};
+
+pid_t Spawn(const std::vector<std::string>& args, const SpawnOptions& options = {}) {
   std::vector<char*> argv;
   for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (char** entry = environ; *entry != nullptr; ++entry) envp.push_back(*entry);
+  for (const auto& entry : options.extra_env) envp.push_back(const_cast<char*>(entry.c_str()));
+  envp.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, stdout_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (options.stdout_fd >= 0) {
+    posix_spawn_file_actions_adddup2(&actions, options.stdout_fd, 1);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 1, options.stdout_file.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  }
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   pid_t pid = -1;
-  if (posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
+  if (posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data()) != 0) {
     std::perror("posix_spawnp");
     std::exit(1);
   }
@@ -54,7 +78,8 @@ pid_t Spawn(const std::vector<std::string>& args, const char* stdout_file = "/de
 
 int Wait(pid_t pid) {
   int status = 0;
-  waitpid(pid, &status, 0);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
   return status;
 }
 
@@ -86,108 +111,328 @@ std::string ReadFile(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+void WriteFile(const fs::path& path, const std::string& content) {
+  std::ofstream(path, std::ios::trunc) << content;
+}
+
 struct Stats {
-  double median_ms, p99_ms, mean_ms;
+  double median, p99, mean;
 };
 
-Stats Summarize(std::vector<double> ms) {
-  std::sort(ms.begin(), ms.end());
+Stats Summarize(std::vector<double> values) {
+  if (values.empty()) return {0, 0, 0};
+  std::sort(values.begin(), values.end());
   double sum = 0;
-  for (double v : ms) sum += v;
-  size_t p99 = std::min(ms.size() - 1, static_cast<size_t>(ms.size() * 0.99));
-  return {ms[ms.size() / 2], ms[p99], sum / ms.size()};
+  for (double v : values) sum += v;
+  size_t p99 = std::min(values.size() - 1, static_cast<size_t>(values.size() * 0.99));
+  return {values[values.size() / 2], values[p99], sum / values.size()};
+}
+
+// Runs `a` and `b` `runs` times each, alternating which goes first, so a
+// change of machine load hits both alike.
+void Alternate(int runs, const std::function<void()>& a, const std::function<void()>& b) {
+  for (int i = 0; i < runs; ++i) {
+    if (i % 2 == 0) {
+      a();
+      b();
+    } else {
+      b();
+      a();
+    }
+  }
+}
+
+struct Bins {
+  std::string entrypoint, nop, stepinit, stamp, floor_handoff, floor_wrapper;
+};
+
+// Where the bench's files live: $PODSTEP_BENCH_DIR, else /dev/shm (a
+// tmpfs, like a Memory emptyDir), else the temp dir. On a disk the figures
+// also measure the filesystem: on this VM's journal-less ext4, churned by
+// builds, allocating an inode costs 30-100 us (ext4 skips recently deleted
+// inodes one by one), and a step creates five by contract plus its lock
+// where the floor creates one. BenchOverheadOnDisk shows that case.
+fs::path BenchRoot() {
+  if (const char* dir = std::getenv("PODSTEP_BENCH_DIR"); dir != nullptr && *dir != '\0') {
+    return dir;
+  }
+  if (access("/dev/shm", W_OK) == 0) return "/dev/shm";
+  return fs::temp_directory_path();
+}
+
+fs::path g_bench_root;
+
+fs::path BenchDir(const char* what) {
+  fs::path dir = g_bench_root /
+                 ("podstep-bench-" + std::string(what) + "-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// One hand-off: `args` waits for `dir/0/out`, then runs the stamp program,
+// which records its first instruction's time in `dir/stamp`. Returns ms
+// from the post file's creation to that instruction, or -1.
+double HandoffOnce(const fs::path& dir, const std::vector<std::string>& args, bool inotify) {
+  fs::remove_all(dir);
+  fs::create_directories(dir / "0");
+  pid_t pid = Spawn(args);
+  // Without inotify there is no watch to see: the results dir is made just
+  // before the wait, and a few ms more put the poll in its steady state.
+  bool waiting = inotify ? WaitFor([&] { return HasInotifyWatch(pid); })
+                         : WaitFor([&] { return fs::exists(dir / "1/status/results"); });
+  if (!waiting) {
+    std::fprintf(stderr, "%s never started waiting\n", args[0].c_str());
+    std::exit(1);
+  }
+  if (!inotify) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  long long appeared = MonotonicNs();
+  { std::ofstream(dir / "0/out").flush(); }
+  Wait(pid);
+  std::string started = ReadFile(dir / "stamp");
+  if (started.empty()) return -1;
+  return (std::atoll(started.c_str()) - appeared) / 1e6;
+}
+
+std::vector<std::string> EntrypointHandoffArgs(const Bins& bins, const fs::path& dir) {
+  return {bins.entrypoint,   "-wait_file",          (dir / "0/out").string(),
+          "-post_file",      (dir / "1/out").string(), "-termination_path",
+          (dir / "term").string(), "-step_metadata_dir", (dir / "1/status").string(),
+          "-entrypoint",     bins.stamp,            "--",
+          (dir / "stamp").string()};
 }
 
 // Hand-off: the moment a predecessor's post file appears → the moment the
-// next step's command starts running. `without_inotify`: the entrypoint runs
-// in a user namespace whose inotify instance limit is 0, as when a node's
-// fs.inotify.max_user_instances is used up, and waits with its fast poll.
-void BenchHandoff(const std::string& entrypoint, const std::string& stamp_command, int runs,
-                  bool without_inotify = false) {
-  fs::path dir = fs::temp_directory_path() / ("podstep-bench-" + std::to_string(getpid()));
-  std::vector<std::string> prefix;
-  if (without_inotify) {
-    prefix = {"unshare", "--user", "--map-root-user",
-              "sh",      "-c",     "echo 0 > /proc/sys/user/max_inotify_instances && exec \"$@\"",
-              "sh"};
-  }
+// next step's command runs its first instruction; the floor is a bare C
+// program that blocks in inotify and then posix_spawns the command.
+void BenchHandoff(const Bins& bins, int runs) {
+  fs::path dir = BenchDir("handoff");
+  std::vector<double> ours, floor;
+  std::vector<std::string> floor_args = {bins.floor_handoff, (dir / "0/out").string(), bins.stamp,
+                                         (dir / "stamp").string()};
+  auto run_ours = [&] { ours.push_back(HandoffOnce(dir, EntrypointHandoffArgs(bins, dir), true)); };
+  auto run_floor = [&] { floor.push_back(HandoffOnce(dir, floor_args, true)); };
+  Alternate(runs, run_ours, run_floor);
+  fs::remove_all(dir);
+  Stats o = Summarize(ours), f = Summarize(floor);
+  std::printf(
+      "handoff_median_ms=%.3f handoff_p99_ms=%.3f handoff_floor_median_ms=%.3f "
+      "handoff_x_floor=%.2f  (goal <= 1.15)\n",
+      o.median, o.p99, f.median, o.median / f.median);
+}
+
+// The same without inotify: the entrypoint runs in a user namespace whose
+// inotify instance limit is 0, as when a node's fs.inotify.max_user_instances
+// is used up, and waits with its fast poll. No floor: a poll's period is the
+// point.
+void BenchHandoffWithoutInotify(const Bins& bins, int runs) {
+  fs::path dir = BenchDir("handoff-poll");
+  std::vector<std::string> args = {
+      "unshare", "--user", "--map-root-user", "sh", "-c",
+      "echo 0 > /proc/sys/user/max_inotify_instances && exec \"$@\"", "sh"};
+  for (const auto& arg : EntrypointHandoffArgs(bins, dir)) args.push_back(arg);
   std::vector<double> ms;
   for (int i = 0; i < runs; ++i) {
-    fs::remove_all(dir);
-    fs::create_directories(dir / "0");
-    fs::path stamp = dir / "stamp";
-    std::vector<std::string> args = prefix;
-    for (const std::string& arg :
-         {entrypoint, std::string("-wait_file"), (dir / "0/out").string(),
-          std::string("-post_file"), (dir / "1/out").string(), std::string("-termination_path"),
-          (dir / "term").string(), std::string("-step_metadata_dir"), (dir / "1/status").string(),
-          std::string("-entrypoint"), stamp_command, std::string("--"), stamp.string()}) {
-      args.push_back(arg);
-    }
-    pid_t pid = Spawn(args);
-    // Without inotify there is no watch to see: the results dir is made just
-    // before the wait, and a few ms more put the poll in its steady state.
-    bool waiting = without_inotify ? WaitFor([&] { return fs::exists(dir / "1/status/results"); })
-                                   : WaitFor([&] { return HasInotifyWatch(pid); });
-    if (!waiting) {
-      std::fprintf(stderr, "entrypoint never started waiting\n");
-      std::exit(1);
-    }
-    if (without_inotify) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    long long appeared = MonotonicNs();
-    { std::ofstream(dir / "0/out").flush(); }
-    Wait(pid);
-    std::string started_text = ReadFile(stamp);
-    if (started_text.empty()) {
-      std::printf("handoff latency without inotify: skipped (unshare --user not permitted)\n");
+    double v = HandoffOnce(dir, args, false);
+    if (v < 0) {
+      std::printf("handoff_fast_poll: skipped (unshare --user not permitted)\n");
       fs::remove_all(dir);
       return;
     }
-    ms.push_back((std::atoll(started_text.c_str()) - appeared) / 1e6);
+    ms.push_back(v);
   }
   fs::remove_all(dir);
   Stats s = Summarize(ms);
-  std::printf(
-      "handoff latency%s (post file appears -> next command starts), %d runs: median %.3f ms, "
-      "p99 %.3f ms, mean %.3f ms\n",
-      without_inotify ? " without inotify (fast-poll fallback)" : "", runs, s.median_ms, s.p99_ms,
-      s.mean_ms);
+  std::printf("handoff_fast_poll_median_ms=%.3f handoff_fast_poll_p99_ms=%.3f\n", s.median, s.p99);
 }
 
-double TimeRun(const std::vector<std::string>& args) {
+double TimeRun(const std::vector<std::string>& args, const SpawnOptions& options = {},
+               double* cpu_ms = nullptr) {
   long long t0 = MonotonicNs();
-  Wait(Spawn(args));
-  return (MonotonicNs() - t0) / 1e6;
+  pid_t pid = Spawn(args, options);
+  int status = 0;
+  rusage usage{};
+  while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  double elapsed = (MonotonicNs() - t0) / 1e6;
+  // User + system time of the process and its reaped children (the
+  // wrapped command): unlike the elapsed time, hardly moved by load.
+  if (cpu_ms != nullptr) {
+    *cpu_ms = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
+              (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
+  }
+  return elapsed;
 }
 
-// The same command run directly and wrapped, as the controller wraps it.
-void BenchOverhead(const std::string& entrypoint, const std::string& command, int runs) {
-  fs::path dir = fs::temp_directory_path() / ("podstep-bench-o-" + std::to_string(getpid()));
-  fs::create_directories(dir);
-  std::vector<double> plain, wrapped;
+// Wrapper overhead: `entrypoint … -entrypoint true` minus `true`, against a
+// static C wrapper that spawns, waits and creates the post file. Each run
+// gets a fresh step directory, as in a pod (the emptyDir /tekton/run/<i>
+// exists, its post file and status dir do not) and an existing, empty
+// termination file (the kubelet creates it); made untimed, removed at the end.
+void BenchOverhead(const Bins& bins, const std::string& command, const char* name, int runs) {
+  fs::path dir = BenchDir("overhead");
+  std::vector<double> plain, wrapped, floor, plain_cpu, wrapped_cpu, floor_cpu;
+  double cpu = 0;
+  int next = 0;
+  auto fresh = [&] {
+    fs::path run = dir / std::to_string(next++);
+    fs::create_directories(run);
+    WriteFile(run / "term", "");
+    return run;
+  };
+  auto run_plain = [&] {
+    plain.push_back(TimeRun({command}, {}, &cpu));
+    plain_cpu.push_back(cpu);
+  };
+  auto run_wrapped = [&] {
+    fs::path run = fresh();
+    wrapped.push_back(TimeRun({bins.entrypoint, "-post_file", (run / "out").string(),
+                               "-termination_path", (run / "term").string(),
+                               "-step_metadata_dir", (run / "status").string(), "-entrypoint",
+                               command},
+                              {}, &cpu));
+    wrapped_cpu.push_back(cpu);
+  };
+  auto run_floor = [&] {
+    fs::path run = fresh();
+    floor.push_back(TimeRun({bins.floor_wrapper, (run / "out").string(), command}, {}, &cpu));
+    floor_cpu.push_back(cpu);
+  };
   for (int i = 0; i < runs; ++i) {
-    plain.push_back(TimeRun({command}));
-    wrapped.push_back(TimeRun({entrypoint, "-post_file", (dir / "out").string(),
-                               "-termination_path", (dir / "term").string(), "-step_metadata_dir",
-                               (dir / "status").string(), "-entrypoint", command}));
+    // Rotates the order of the three so none always follows the same one.
+    std::function<void()> order[3] = {run_plain, run_wrapped, run_floor};
+    std::rotate(order, order + i % 3, order + 3);
+    for (auto& run : order) run();
+  }
+  fs::remove_all(dir);
+  double p = Summarize(plain).median, w = Summarize(wrapped).median, f = Summarize(floor).median;
+  double ours = w - p, floor_overhead = f - p;
+  std::printf(
+      "overhead_%s_ms=%.3f overhead_%s_floor_ms=%.3f overhead_%s_x_floor=%.2f  "
+      "(%s %.3f ms, wrapped %.3f ms, floor wrapper %.3f ms; goal <= 3 x floor, <= 1 ms)\n",
+      name, ours, name, floor_overhead, name, ours / floor_overhead, name, p, w, f);
+  double pc = Summarize(plain_cpu).mean, wc = Summarize(wrapped_cpu).mean,
+         fc = Summarize(floor_cpu).mean;
+  std::printf("overhead_%s_cpu_ms=%.3f overhead_%s_cpu_floor_ms=%.3f overhead_%s_cpu_x_floor=%.2f\n",
+              name, wc - pc, name, fc - pc, name, (wc - pc) / (fc - pc));
+}
+
+// Cancel latency: the Downward-API cancel file gets CANCEL the way the
+// kubelet's AtomicWriter writes it (a new hidden directory, then the `..data`
+// symlink renamed over) → the entrypoint has exited. `delay_ms` after the
+// command started: late (the usual case) or early.
+void BenchCancel(const Bins& bins, int runs, int delay_ms, const char* name) {
+  fs::path dir = BenchDir("cancel");
+  std::vector<double> ms;
+  for (int i = 0; i < runs; ++i) {
+    fs::remove_all(dir);
+    fs::path downward = dir / "tekton/downward";
+    fs::create_directories(downward / "..v0");
+    WriteFile(downward / "..v0/cancel", "");
+    fs::create_directory_symlink("..v0", downward / "..data");
+    fs::create_symlink("..data/cancel", downward / "cancel");
+    fs::path stamp = dir / "stamp";
+    pid_t pid = Spawn({bins.entrypoint, "-post_file", (dir / "out").string(), "-termination_path",
+                       (dir / "term").string(), "-step_metadata_dir", (dir / "status").string(),
+                       "-entrypoint", bins.stamp, "--", stamp.string(), "sleep"},
+                      {.stdout_file = "/dev/null", .stdout_fd = -1, .extra_env = {"PODSTEP_TEKTON_ROOT=" + (dir / "tekton").string()}});
+    if (!WaitFor([&] { return fs::exists(stamp) && fs::file_size(stamp) > 0; })) {
+      std::fprintf(stderr, "the command never started\n");
+      std::exit(1);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    fs::create_directories(downward / "..v1");
+    WriteFile(downward / "..v1/cancel", "CANCEL");
+    fs::create_directory_symlink("..v1", downward / "..data_tmp");
+    long long written = MonotonicNs();
+    fs::rename(downward / "..data_tmp", downward / "..data");
+    int status = Wait(pid);
+    long long exited = MonotonicNs();
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 9) {
+      std::fprintf(stderr, "cancelled entrypoint exited with status %d, not 9\n", status);
+    }
+    ms.push_back((exited - written) / 1e6);
+  }
+  fs::remove_all(dir);
+  Stats s = Summarize(ms);
+  std::printf("%s_median_ms=%.3f %s_p99_ms=%.3f  (cancel written %d ms after the command started)\n",
+              name, s.median, name, s.p99, delay_ms);
+}
+
+// Timeout overshoot: how long after `-timeout 500ms` the entrypoint has
+// exited (its own start-up included).
+void BenchTimeout(const Bins& bins, int runs) {
+  fs::path dir = BenchDir("timeout");
+  std::vector<double> ms;
+  for (int i = 0; i < runs; ++i) {
+    ms.push_back(TimeRun({bins.entrypoint, "-post_file", (dir / "out").string(),
+                          "-termination_path", (dir / "term").string(), "-step_metadata_dir",
+                          (dir / "status").string(), "-timeout", "500ms", "-entrypoint",
+                          bins.stamp, "--", (dir / "stamp").string(), "sleep"}) -
+                 500.0);
     fs::remove(dir / "term");
   }
   fs::remove_all(dir);
-  Stats p = Summarize(plain), w = Summarize(wrapped);
-  std::printf(
-      "wrapper overhead, %d runs: %s median %.3f ms; entrypoint -entrypoint %s median %.3f ms; "
-      "overhead %.3f ms\n",
-      runs, command.c_str(), p.median_ms, command.c_str(), w.median_ms, w.median_ms - p.median_ms);
+  Stats s = Summarize(ms);
+  std::printf("timeout_overshoot_median_ms=%.3f timeout_overshoot_max_ms=%.3f  (goal <= 5)\n",
+              s.median, *std::max_element(ms.begin(), ms.end()));
 }
 
-// What merely starting a static glibc program costs on this machine (on a VM
-// glibc's CPU-feature probing traps to the hypervisor): the floor under any
-// glibc-based entrypoint's overhead.
-void BenchStartFloor(const std::string& entrypoint, int runs) {
-  std::vector<double> version;
-  for (int i = 0; i < runs; ++i) version.push_back(TimeRun({entrypoint, "--version"}));
-  std::printf("process start, %d runs: entrypoint --version median %.3f ms\n", runs,
-              Summarize(version).median_ms);
+// Reads `fd` to EOF into /dev/null with splice (the cheapest reader), in a
+// thread; `bytes` counts what it got.
+std::thread Drain(int fd, std::atomic<long long>& bytes) {
+  return std::thread([fd, &bytes] {
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    for (;;) {
+      ssize_t n = splice(fd, nullptr, null, nullptr, 1 << 20, SPLICE_F_MOVE);
+      if (n <= 0) break;
+      bytes += n;
+    }
+    close(null);
+  });
+}
+
+// -stdout_path tee: `head -c 256M /dev/zero` through the entrypoint, whose
+// stdout is a pipe (as in a container), against the same producer writing
+// straight to the file (the ceiling).
+void BenchTee(const Bins& bins, int runs) {
+  fs::path dir = BenchDir("tee");
+  const long long bytes = 256LL << 20;
+  const std::string count = std::to_string(bytes);
+  std::vector<double> ours, ceiling;
+  bool complete = true;
+  // Each run writes a new file (removed untimed before): truncating the old
+  // 256 MiB would be timed otherwise.
+  auto run_ceiling = [&] {
+    fs::remove(dir / "direct");
+    ceiling.push_back(TimeRun({"head", "-c", count, "/dev/zero"},
+                              {.stdout_file = (dir / "direct").string(), .stdout_fd = -1, .extra_env = {}}));
+  };
+  auto run_ours = [&] {
+    fs::remove(dir / "log");
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) std::exit(1);
+    std::atomic<long long> drained{0};
+    std::thread drain = Drain(fds[0], drained);
+    double t = TimeRun({bins.entrypoint, "-post_file", (dir / "out").string(),
+                        "-termination_path", (dir / "term").string(), "-step_metadata_dir",
+                        (dir / "status").string(), "-stdout_path", (dir / "log").string(),
+                        "-entrypoint", "head", "--", "-c", count, "/dev/zero"},
+                       {.stdout_file = {}, .stdout_fd = fds[1], .extra_env = {}});
+    close(fds[1]);
+    drain.join();
+    close(fds[0]);
+    ours.push_back(t);
+    fs::remove(dir / "term");
+    complete = complete && drained == bytes &&
+               static_cast<long long>(fs::file_size(dir / "log")) == bytes;
+  };
+  Alternate(runs, run_ours, run_ceiling);
+  fs::remove_all(dir);
+  double mib = bytes >> 20;
+  double o = mib / (Summarize(ours).median / 1000), c = mib / (Summarize(ceiling).median / 1000);
+  std::printf("tee_MiBps=%.0f tee_ceiling_MiBps=%.0f tee_x_ceiling=%.2f  (goal >= 0.95)%s\n", o, c,
+              o / c, complete ? "" : "  BYTES LOST");
 }
 
 long VmHwmKib(pid_t pid) {
@@ -199,110 +444,95 @@ long VmHwmKib(pid_t pid) {
   return -1;
 }
 
-void BenchRss(const std::string& entrypoint, const std::string& stamp_command) {
-  fs::path dir = fs::temp_directory_path() / ("podstep-bench-r-" + std::to_string(getpid()));
-  fs::create_directories(dir);
+void BenchRss(const Bins& bins) {
+  fs::path dir = BenchDir("rss");
   for (bool tee : {false, true}) {
     fs::path stamp = dir / "stamp";
     fs::remove(stamp);
-    std::vector<std::string> args = {entrypoint,
-                                     "-post_file",
-                                     (dir / "out").string(),
-                                     "-termination_path",
-                                     (dir / "term").string(),
-                                     "-step_metadata_dir",
+    std::vector<std::string> args = {bins.entrypoint,         "-post_file",
+                                     (dir / "out").string(),  "-termination_path",
+                                     (dir / "term").string(), "-step_metadata_dir",
                                      (dir / "status").string()};
-    if (tee) {
-      args.insert(args.end(), {"-stdout_path", (dir / "log").string()});
-    }
-    args.insert(args.end(), {"-entrypoint", stamp_command, "--", stamp.string(), "sleep"});
+    if (tee) args.insert(args.end(), {"-stdout_path", (dir / "log").string()});
+    args.insert(args.end(), {"-entrypoint", bins.stamp, "--", stamp.string(), "sleep"});
     pid_t pid = Spawn(args);
     WaitFor([&] { return fs::exists(stamp) && fs::file_size(stamp) > 0; });
     long hwm = VmHwmKib(pid);
     kill(pid, SIGTERM);
     Wait(pid);
-    std::printf(
-        "peak RSS of the entrypoint while wrapping a sleeping command%s: %ld KiB (%.2f MiB)\n",
-        tee ? " (with -stdout_path tee)" : "", hwm, hwm / 1024.0);
+    std::printf("peak_rss%s_kib=%ld\n", tee ? "_tee" : "", hwm);
   }
   fs::remove_all(dir);
 }
 
-void BenchTee(const std::string& entrypoint, const std::string& self) {
-  fs::path dir = fs::temp_directory_path() / ("podstep-bench-t-" + std::to_string(getpid()));
-  fs::create_directories(dir);
-  const long long bytes = 512LL << 20;
-  double direct = TimeRun({self, "bytes", std::to_string(bytes)});
-  double teed = TimeRun({entrypoint, "-post_file", (dir / "out").string(), "-termination_path",
-                         (dir / "term").string(), "-step_metadata_dir", (dir / "status").string(),
-                         "-stdout_path", (dir / "log").string(), "-entrypoint", self, "--", "bytes",
-                         std::to_string(bytes)});
-  long long logged = static_cast<long long>(fs::file_size(dir / "log"));
-  fs::remove_all(dir);
-  std::printf(
-      "tee throughput (-stdout_path, %lld MiB to /dev/null and a file): %.0f MiB/s (direct to "
-      "/dev/null: %.0f MiB/s)%s\n",
-      bytes >> 20, (bytes >> 20) / (teed / 1000), (bytes >> 20) / (direct / 1000),
-      logged == bytes ? "" : "  LOG SIZE MISMATCH");
-}
-
-// `entrypoint cp` of the entrypoint itself (~2 MiB), as the `prepare` init
-// container does; and how long `nop` takes to run.
-void BenchCopyAndNop(const std::string& entrypoint, const std::string& nop, int runs) {
-  fs::path dir = fs::temp_directory_path() / ("podstep-bench-c-" + std::to_string(getpid()));
-  fs::create_directories(dir);
-  std::vector<double> copies, nops;
+// Start-up alone (`--version`), `entrypoint cp` of itself as the `prepare`
+// init container does, and a `nop` run.
+void BenchStartCopyNop(const Bins& bins, int runs) {
+  fs::path dir = BenchDir("copy");
+  std::vector<double> version, copies, nops;
   for (int i = 0; i < runs; ++i) {
-    copies.push_back(TimeRun({entrypoint, "cp", entrypoint, (dir / "entrypoint").string()}));
-    if (!nop.empty()) nops.push_back(TimeRun({nop}));
+    version.push_back(TimeRun({bins.entrypoint, "--version"}));
+    copies.push_back(TimeRun({bins.entrypoint, "cp", bins.entrypoint, (dir / "ep").string()}));
+    nops.push_back(TimeRun({bins.nop}));
   }
   fs::remove_all(dir);
-  std::printf("entrypoint cp of a %.2f MiB binary (whole process), %d runs: median %.3f ms\n",
-              fs::file_size(entrypoint) / 1048576.0, runs, Summarize(copies).median_ms);
-  if (!nop.empty()) {
-    std::printf("nop run (start to exit), %d runs: median %.3f ms\n", runs,
-                Summarize(nops).median_ms);
+  std::printf("start_version_median_ms=%.3f cp_self_median_ms=%.3f nop_median_ms=%.3f\n",
+              Summarize(version).median, Summarize(copies).median, Summarize(nops).median);
+}
+
+void PrintSizes(const Bins& bins) {
+  for (const auto& [name, path] : {std::pair{"entrypoint", bins.entrypoint},
+                                   std::pair{"stepinit", bins.stepinit}, std::pair{"nop", bins.nop}}) {
+    struct stat st {};
+    if (stat(path.c_str(), &st) == 0) {
+      std::printf("size_%s_bytes=%lld size_%s_mib=%.2f\n", name,
+                  static_cast<long long>(st.st_size), name, st.st_size / 1048576.0);
+    }
   }
 }
 
-void PrintSize(const std::string& binary) {
-  struct stat st {};
-  if (stat(binary.c_str(), &st) == 0) {
-    std::printf("binary size %s: %lld bytes (%.2f MiB)\n", binary.c_str(),
-                static_cast<long long>(st.st_size), st.st_size / 1048576.0);
+void PrintLoad() {
+  double load[3] = {0, 0, 0};
+  if (getloadavg(load, 3) == 3) {
+    std::printf("load_1min=%.2f load_5min=%.2f cpus=%u\n", load[0], load[1],
+                std::thread::hardware_concurrency());
   }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 3 && std::strcmp(argv[1], "bytes") == 0) {
-    long long left = std::atoll(argv[2]);
-    std::vector<char> chunk(1 << 16, 'x');
-    while (left > 0) {
-      ssize_t n = write(1, chunk.data(), std::min<long long>(left, chunk.size()));
-      if (n <= 0) return 1;
-      left -= n;
-    }
-    return 0;
-  }
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s ENTRYPOINT [RUNS] [NOP [EXTRA_BINARY...]]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s BIN_DIR [RUNS]\n", argv[0]);
     return 2;
   }
-  std::string entrypoint = fs::absolute(argv[1]).string();
-  std::string self = fs::canonical("/proc/self/exe").string();
+  fs::path bin = fs::absolute(argv[1]);
   int runs = argc >= 3 ? std::atoi(argv[2]) : 200;
-  std::string stamp = (fs::path(self).parent_path() / "bench_stamp").string();
-  BenchHandoff(entrypoint, stamp, runs);
-  BenchHandoff(entrypoint, stamp, runs, /*without_inotify=*/true);
-  BenchOverhead(entrypoint, "/bin/true", runs);
-  if (argc >= 4) BenchOverhead(entrypoint, fs::absolute(argv[3]).string(), runs);
-  BenchStartFloor(entrypoint, runs);
-  BenchRss(entrypoint, stamp);
-  BenchTee(entrypoint, self);
-  BenchCopyAndNop(entrypoint, argc >= 4 ? fs::absolute(argv[3]).string() : "", runs);
-  PrintSize(entrypoint);
-  for (int i = 3; i < argc; ++i) PrintSize(argv[i]);
+  Bins bins{(bin / "entrypoint").string(),          (bin / "nop").string(),
+            (bin / "stepinit").string(),            (bin / "bench_stamp").string(),
+            (bin / "bench_floor_handoff").string(), (bin / "bench_floor_wrapper").string()};
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  g_bench_root = BenchRoot();
+  std::printf("bench_dir=%s\n", g_bench_root.c_str());
+  PrintLoad();
+  BenchHandoff(bins, runs);
+  BenchOverhead(bins, "/bin/true", "true", runs);
+  BenchCancel(bins, std::max(runs / 4, 10), 50, "cancel");
+  BenchCancel(bins, std::max(runs / 20, 5), 2, "cancel_early");
+  BenchTee(bins, 5);
+  BenchTimeout(bins, 5);
+  BenchHandoffWithoutInotify(bins, std::max(runs / 4, 10));
+  BenchOverhead(bins, bins.nop, "nop", runs / 2);
+  // The same with the step's files on the disk (the temp dir).
+  if (fs::path disk = fs::temp_directory_path(); disk != g_bench_root) {
+    std::swap(g_bench_root, disk);
+    std::printf("bench_dir=%s\n", g_bench_root.c_str());
+    BenchOverhead(bins, "/bin/true", "true_disk", runs / 2);
+    std::swap(g_bench_root, disk);
+  }
+  BenchRss(bins);
+  BenchStartCopyNop(bins, runs / 2);
+  PrintSizes(bins);
+  PrintLoad();
   return 0;
 }

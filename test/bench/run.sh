@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
-# Builds the release (static, stripped) binaries and prints the benchmark
-# figures: hand-off latency, wrapper overhead, peak RSS, tee throughput, sizes.
-# Usage: test/bench/run.sh [RUNS]
+# Builds the release (static, stripped) binaries and the bench's floor
+# programs, then prints the benchmark figures as `name=value`, each against
+# its floor or ceiling measured in the same run (`name_x_floor=`): hand-off
+# latency, wrapper overhead, cancel latency, tee throughput, timeout
+# overshoot, fast-poll hand-off, peak RSS, start-up, sizes. Then, as root,
+# the podsim figures (a 20-step Task; test/bench/bench_podsim.sh).
+# Usage: test/bench/run.sh [RUNS]   (PODSTEP_BENCH_PODSIM=0 skips podsim)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+if command -v ccache >/dev/null; then
+  export CMAKE_C_COMPILER_LAUNCHER=ccache CMAKE_CXX_COMPILER_LAUNCHER=ccache
+  export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
+fi
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DPODSTEP_STATIC=ON >/dev/null
-cmake --build build/release -j "$(nproc)" >/dev/null
-bin=build/release/bin
-# The nop binary doubles as the cheapest possible wrapped command.
-"$bin/bench_entrypoint" "$bin/entrypoint" "${1:-200}" "$bin/nop" "$bin/stepinit"
+cmake --build build/release -j "$(nproc)" --target entrypoint nop stepinit bench_entrypoint \
+  bench_stamp bench_floor_handoff bench_floor_wrapper >/dev/null
+build/release/bin/bench_entrypoint build/release/bin "${1:-200}"
+if [[ ${PODSTEP_BENCH_PODSIM:-1} != 0 && $(id -u) == 0 ]]; then
+  test/bench/bench_podsim.sh
+fi

@@ -10,6 +10,8 @@
 //   fill FILE N CHAR             write FILE with N copies of CHAR
 //   bytes N / ebytes N           write N bytes of the byte_pattern.h stream
 //                                to stdout / stderr, exit 0
+//   bothbytes N CHUNK            write the first N pattern bytes to stdout and
+//                                to stderr, alternating CHUNK bytes at a time
 //   trap SIGNAL READYFILE        wait for SIGNAL (READYFILE says the handler is
 //                                in place), print "got SIGNAL", exit 0
 //   ignore-term READYFILE        ignore SIGTERM, create READYFILE, block forever
@@ -181,6 +183,23 @@ int Bytes(int fd, long long total) {
   return 0;
 }
 
+int BothBytes(long long total, long long chunk) {
+  std::vector<unsigned char> buf(static_cast<std::size_t>(chunk));
+  for (std::uint64_t offset = 0; offset < static_cast<std::uint64_t>(total);) {
+    const std::size_t len = static_cast<std::size_t>(
+        std::min<std::uint64_t>(buf.size(), static_cast<std::uint64_t>(total) - offset));
+    podstep::test::FillPattern(offset, buf.data(), len);
+    for (int fd : {1, 2}) {
+      if (!WriteAll(fd, buf.data(), len)) {
+        std::perror("test_helper: write");
+        return 1;
+      }
+    }
+    offset += len;
+  }
+  return 0;
+}
+
 int Trap(std::string_view signal_text, const std::string& ready_file) {
   const int sig = ParseSignalOrDie(signal_text);
   sigset_t set;
@@ -340,6 +359,10 @@ int Run(int argc, char** argv) {
   if (mode == "bytes" || mode == "ebytes") {
     need(1);
     return Bytes(mode == "bytes" ? 1 : 2, ParseIntOrDie(argv[2]));
+  }
+  if (mode == "bothbytes") {
+    need(2);
+    return BothBytes(ParseIntOrDie(argv[2]), ParseIntOrDie(argv[3]));
   }
   if (mode == "trap") {
     need(2);

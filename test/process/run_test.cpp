@@ -160,6 +160,53 @@ TEST_P(KilledBySignalTest, ExitsWith128PlusSignal) {
 INSTANTIATE_TEST_SUITE_P(Signals, KilledBySignalTest, ::testing::Values(SIGKILL, SIGTERM, SIGUSR2),
                          [](const auto& info) { return "Signal" + std::to_string(info.param); });
 
+// The spawn walks PATH as glibc's execvpe does, and a failed start is
+// described as the reference (Go's exec package) does.
+TEST_F(RunTest, NotFoundInPathIsDescribedAsGoDoes) {
+  RunOutcome r = RunStep(0, {}, {"podstep-no-such-command"});
+  EXPECT_EQ(r.status, ExitStatus::Exited(1)) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("Error executing command: exec: \"podstep-no-such-command\": "
+                               "executable file not found in $PATH"));
+}
+
+TEST_F(RunTest, NotExecutableIsPermissionDenied) {
+  const std::string command = Path("not-executable.sh");
+  WriteFile(command, "#!/bin/sh\necho should not run\n");
+  chmod(command.c_str(), 0644);
+  RunOutcome r = RunStep(0, {}, {command});
+  EXPECT_EQ(r.status, ExitStatus::Exited(1)) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("Error executing command: fork/exec " + command +
+                               ": permission denied"));
+}
+
+TEST_F(RunTest, ExecutableWithoutShebangIsAnExecFormatError) {
+  const std::string command = Path("no-shebang");
+  WriteFile(command, "echo should not run\n");
+  chmod(command.c_str(), 0755);
+  RunOutcome r = RunStep(0, {}, {command});
+  EXPECT_EQ(r.status, ExitStatus::Exited(1)) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("fork/exec " + command + ": exec format error"));
+}
+
+// A PATH entry holding a non-executable file of that name is skipped (as
+// execvp does); a later one runs. Found nowhere executable: EACCES.
+TEST_F(RunTest, PathSearchSkipsANonExecutableCandidate) {
+  MakeDirs(Path("first"));
+  MakeDirs(Path("second"));
+  WriteFile(Path("first/podstep-cmd"), "#!/bin/sh\necho first\n");
+  chmod(Path("first/podstep-cmd").c_str(), 0644);
+  WriteFile(Path("second/podstep-cmd"), "#!/bin/sh\necho second\n");
+  chmod(Path("second/podstep-cmd").c_str(), 0755);
+  const std::string path = "PATH=" + Path("first") + ":" + Path("second") + ":/usr/bin:/bin";
+  RunOutcome r = RunStep(0, {}, {"podstep-cmd"}, {path});
+  EXPECT_EQ(r.status, ExitStatus::Exited(0)) << r.err;
+  EXPECT_EQ(r.out, "second\n");
+
+  RunOutcome denied = RunStep(1, {}, {"podstep-cmd"}, {"PATH=" + Path("first") + ":/usr/bin"});
+  EXPECT_EQ(denied.status, ExitStatus::Exited(1)) << denied.err;
+  EXPECT_THAT(denied.err, HasSubstr("fork/exec podstep-cmd: permission denied"));
+}
+
 // §3.9 command could not be started.
 class NotStartedTest : public EntrypointTest, public ::testing::WithParamInterface<std::string> {};
 

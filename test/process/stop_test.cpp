@@ -139,6 +139,39 @@ TEST_F(CancelTest, DownwardApiStyleCancelUpdateStopsTheStep) {
   ExpectCancelled(Finish(p, "ep0"));
 }
 
+// A cancel arriving in the command's first 20 ms (the slow poll, before
+// the fast one starts) and one arriving later (the fast poll): both stop the
+// step the same way. How soon is the bench's figure, not asserted here.
+TEST_F(CancelTest, EarlyCancelStopsTheStep) {
+  WriteFile(CancelFile(), "");
+  const std::string ready = Path("ready");
+  Process p = Start(StepArgs(0, {}, Helper({"block", ready})), "ep0");
+  ASSERT_TRUE(WaitUntil([&] { return Exists(ready); })) << ReadFileOr(StderrPath("ep0"));
+  WriteFile(CancelFile(), "CANCEL");
+  ExpectCancelled(Finish(p, "ep0"));
+}
+
+TEST_F(CancelTest, LateCancelStopsTheStep) {
+  WriteFile(CancelFile(), "");
+  const std::string ready = Path("ready");
+  // The command itself takes 60 ms before it says it runs, so the cancel
+  // comes after the entrypoint switched to the fast poll.
+  const std::string script = "\"$0\" sleep-ms 60 && exec \"$0\" block \"$1\"";
+  Process p = Start(StepArgs(0, {}, {"sh", "-c", script, HelperBin(), ready}), "ep0");
+  ASSERT_TRUE(WaitUntil([&] { return Exists(ready); })) << ReadFileOr(StderrPath("ep0"));
+  WriteFile(CancelFile(), "CANCEL");
+  ExpectCancelled(Finish(p, "ep0"));
+}
+
+// A short step with a cancel file that stays empty: unchanged, success.
+TEST_F(CancelTest, ShortStepWithAnEmptyCancelFileSucceeds) {
+  WriteFile(CancelFile(), "");
+  RunOutcome r = RunStep(0, {}, Helper({"exit", "0"}));
+  EXPECT_EQ(r.status, ExitStatus::Exited(0)) << r.err;
+  EXPECT_TRUE(WrotePostFile(Step(0)));
+  EXPECT_EQ(ReadFileOr(Step(0).exit_code_file()), "0");
+}
+
 TEST_F(CancelTest, EmptyCancelFileDoesNotCancel) {
   WriteFile(CancelFile(), "");
   RunOutcome r = RunStep(0, {}, Helper({"sleep-ms", "100"}));

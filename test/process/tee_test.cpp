@@ -3,12 +3,18 @@
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -222,6 +228,179 @@ TEST_F(TeeTest, StalledStdoutReaderDoesNotDelayTheTimeout) {
   EXPECT_LT(elapsed, std::chrono::seconds(4));
   EXPECT_TRUE(WroteErrPostFile(Step(0)));
   EXPECT_EQ(Termination(0).Find("Reason").value_or(TerminationEntry{}).value, "TimeoutExceeded");
+}
+
+// Our stdout and stderr are pipes, as in a container: the zero-copy path
+// (tee + splice). Every byte reaches both pipes and both files, in order,
+// while the command alternates between the streams in odd-sized chunks.
+class PipedTeeTest : public TeeTest {
+ protected:
+  /// Runs step 0 with `flags` and `command`, its stdout and stderr being
+  /// pipes this test reads; `before_reading` runs first (the reader stalls
+  /// until it returns). Returns the bytes each pipe carried.
+  std::pair<std::string, std::string> RunPiped(const std::vector<std::string>& flags,
+                                               const std::vector<std::string>& command,
+                                               const std::function<void()>& before_reading = {}) {
+    int out[2], err[2];
+    EXPECT_EQ(pipe2(out, O_CLOEXEC), 0);
+    EXPECT_EQ(pipe2(err, O_CLOEXEC), 0);
+    auto fd_path = [](int fd) {
+      return "/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(fd);
+    };
+    std::vector<std::string> argv = {EntrypointBin()};
+    for (const std::string& a : StepArgs(0, flags, command)) argv.push_back(a);
+    std::string error;
+    Process p =
+        Process::Spawn({argv, Env(), fd_path(out[1]), fd_path(err[1]), "", dir().path()}, &error);
+    EXPECT_TRUE(p.valid()) << error;
+    close(out[1]);
+    close(err[1]);
+    if (before_reading) before_reading();
+    std::string got[2];
+    pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+    std::vector<char> buffer(1 << 16);
+    const auto deadline = std::chrono::steady_clock::now() + kDeadline;
+    while ((fds[0].fd >= 0 || fds[1].fd >= 0) && std::chrono::steady_clock::now() < deadline) {
+      if (poll(fds, 2, 1000) <= 0) continue;
+      for (int i = 0; i < 2; ++i) {
+        if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+        const ssize_t n = read(fds[i].fd, buffer.data(), buffer.size());
+        if (n > 0) {
+          got[i].append(buffer.data(), static_cast<size_t>(n));
+        } else {
+          close(fds[i].fd);
+          fds[i].fd = -1;
+        }
+      }
+    }
+    for (const pollfd& f : fds) {
+      if (f.fd >= 0) close(f.fd);
+    }
+    status_ = p.WaitFor(kDeadline);
+    return {got[0], got[1]};
+  }
+  static std::string Pattern(std::size_t size) {
+    std::string want(size, '\0');
+    FillPattern(0, reinterpret_cast<unsigned char*>(want.data()), want.size());
+    return want;
+  }
+  std::optional<ExitStatus> status_;
+};
+
+TEST_F(PipedTeeTest, BothStreamsReachTheirPipesAndFilesExactlyAndInOrder) {
+  constexpr std::uint64_t kSize = (8 << 20) + 4099;
+  const std::string out_file = Path("logs/out.log");
+  const std::string err_file = Path("logs/err.log");
+  auto [out, err] = RunPiped({"-stdout_path", out_file, "-stderr_path", err_file},
+                             Helper({"bothbytes", std::to_string(kSize), "12345"}));
+  ASSERT_EQ(status_, ExitStatus::Exited(0)) << err.substr(0, 500);
+  EXPECT_TRUE(out == Pattern(kSize)) << "stdout pipe: " << out.size() << " bytes";
+  EXPECT_TRUE(err == Pattern(kSize)) << "stderr pipe: " << err.size() << " bytes";
+  EXPECT_TRUE(FileIsPattern(out_file, kSize));
+  EXPECT_TRUE(FileIsPattern(err_file, kSize));
+  EXPECT_TRUE(WrotePostFile(Step(0)));
+}
+
+// A reader that stalls until its pipe is full and the file stopped growing,
+// then reads on: nothing is lost or reordered, in the pipe or the file.
+TEST_F(PipedTeeTest, AStalledReaderThatResumesGetsEverything) {
+  constexpr std::uint64_t kSize = 6 << 20;
+  const std::string out_file = Path("out.log");
+  auto [out, err] = RunPiped({"-stdout_path", out_file}, Helper({"bytes", std::to_string(kSize)}),
+                             [&] {
+                               // Our unread pipe holds 64 KiB: at least that
+                               // much went through, and then it is full.
+                               EXPECT_TRUE(WaitUntil([&] { return FileSize(out_file) >= 65536; }));
+                             });
+  ASSERT_EQ(status_, ExitStatus::Exited(0)) << err;
+  EXPECT_TRUE(out == Pattern(kSize)) << "stdout pipe: " << out.size() << " bytes";
+  EXPECT_TRUE(FileIsPattern(out_file, kSize));
+}
+
+TEST_F(PipedTeeTest, BothPathsMayNameTheSameFile) {
+  constexpr std::uint64_t kSize = 2 << 20;
+  const std::string file = Path("both.log");
+  WriteFile(file, "old\n");
+  auto [out, err] = RunPiped({"-stdout_path", file, "-stderr_path", file},
+                             Helper({"bothbytes", std::to_string(kSize), "4096"}));
+  ASSERT_EQ(status_, ExitStatus::Exited(0)) << err.substr(0, 500);
+  // Appended, nothing overwritten: the old line, then both streams whole.
+  EXPECT_EQ(FileSize(file), static_cast<long long>(4 + 2 * kSize));
+  EXPECT_EQ(ReadFileOr(file).substr(0, 4), "old\n");
+  EXPECT_TRUE(out == Pattern(kSize));
+}
+
+// A -stdout_path that refuses splice (/dev/full): the copy through a buffer
+// takes over, and the failure is reported once, as with a file stdout.
+TEST_F(PipedTeeTest, AFileThatRefusesSpliceFallsBackAndStillFailsOnce) {
+  constexpr std::uint64_t kSize = 1 << 20;
+  auto [out, err] =
+      RunPiped({"-stdout_path", "/dev/full"}, Helper({"bytes", std::to_string(kSize)}));
+  EXPECT_EQ(status_, ExitStatus::Exited(1)) << err;
+  EXPECT_THAT(err, HasSubstr("Error executing command: write /dev/full: no space left on device"));
+  EXPECT_TRUE(out == Pattern(kSize)) << out.size();
+  EXPECT_TRUE(WroteErrPostFile(Step(0)));
+}
+
+// Our stdout is /dev/null or a tty: the copy loop, no splice.
+TEST_F(TeeTest, DevNullStdoutStillFillsTheFile) {
+  constexpr std::uint64_t kSize = (4 << 20) + 1;
+  const std::string out_file = Path("out.log");
+  std::vector<std::string> argv = {EntrypointBin()};
+  for (const std::string& a :
+       StepArgs(0, {"-stdout_path", out_file}, Helper({"bytes", std::to_string(kSize)}))) {
+    argv.push_back(a);
+  }
+  std::string error;
+  Process p =
+      Process::Spawn({argv, Env(), "/dev/null", StderrPath("ep0"), "", dir().path()}, &error);
+  ASSERT_TRUE(p.valid()) << error;
+  EXPECT_EQ(p.WaitFor(kDeadline), ExitStatus::Exited(0)) << ReadFileOr(StderrPath("ep0"));
+  EXPECT_TRUE(FileIsPattern(out_file, kSize));
+}
+
+TEST_F(TeeTest, TtyStdoutGetsEveryByteInOrder) {
+  const int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) {
+    GTEST_SKIP() << "no pseudo-terminal here";
+  }
+  const std::string slave = ptsname(master);
+  {
+    // Raw: no "\n" → "\r\n" on the way out, so the bytes arrive as written.
+    const int fd = open(slave.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    termios mode{};
+    ASSERT_EQ(tcgetattr(fd, &mode), 0);
+    cfmakeraw(&mode);
+    ASSERT_EQ(tcsetattr(fd, TCSANOW, &mode), 0);
+    close(fd);
+  }
+  constexpr std::uint64_t kSize = 512 << 10;
+  const std::string out_file = Path("out.log");
+  std::vector<std::string> argv = {EntrypointBin()};
+  for (const std::string& a :
+       StepArgs(0, {"-stdout_path", out_file}, Helper({"bytes", std::to_string(kSize)}))) {
+    argv.push_back(a);
+  }
+  std::string error;
+  Process p = Process::Spawn({argv, Env(), slave, StderrPath("ep0"), "", dir().path()}, &error);
+  ASSERT_TRUE(p.valid()) << error;
+  std::string got;
+  std::vector<char> buffer(1 << 16);
+  const auto deadline = std::chrono::steady_clock::now() + kDeadline;
+  while (got.size() < kSize && std::chrono::steady_clock::now() < deadline) {
+    pollfd pfd{master, POLLIN, 0};
+    if (poll(&pfd, 1, 1000) <= 0) continue;
+    const ssize_t n = read(master, buffer.data(), buffer.size());
+    if (n <= 0) break;  // EIO: the last writer closed the terminal
+    got.append(buffer.data(), static_cast<size_t>(n));
+  }
+  EXPECT_EQ(p.WaitFor(kDeadline), ExitStatus::Exited(0)) << ReadFileOr(StderrPath("ep0"));
+  close(master);
+  std::string want(kSize, '\0');
+  FillPattern(0, reinterpret_cast<unsigned char*>(want.data()), want.size());
+  EXPECT_TRUE(got == want) << "the tty got " << got.size() << " bytes";
+  EXPECT_TRUE(FileIsPattern(out_file, kSize));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@ namespace {
 class FakeWaiter : public FileWaiter {
  public:
   WaitOutcome Wait(const std::string& file, const WaitOptions&) override {
+    if (on_wait) on_wait();
     waited.push_back(file);
     auto found = outcomes.find(file);
     return found == outcomes.end() ? WaitOutcome{} : found->second;
@@ -25,16 +26,19 @@ class FakeWaiter : public FileWaiter {
   std::vector<std::string> waited;
   std::vector<std::pair<std::string, std::chrono::milliseconds>> content_waits;
   std::function<void()> before_content_check;
+  std::function<void()> on_wait;
   bool content_arrives = true;
 };
 
 class FakeRunner : public ProcessRunner {
  public:
+  void Prepare(const RunRequest& request) override { prepared.push_back(request); }
   RunOutcome Run(const RunRequest& request) override {
     requests.push_back(request);
     return outcome;
   }
   RunOutcome outcome = RunOutcome::Exited(0);
+  std::vector<RunRequest> prepared;
   std::vector<RunRequest> requests;
 };
 
@@ -129,6 +133,63 @@ class StepTest : public ::testing::Test {
   FakeFiles files;
   FixedClock clock;
 };
+
+TEST_F(StepTest, PreparesTheSpawnBeforeWaitingAndCreatesNothingElseEarly) {
+  config.environment = {"A=1"};
+  size_t prepared_at_wait = 0;
+  std::set<std::string> files_at_wait;
+  waiter.on_wait = [&] {
+    prepared_at_wait = runner.prepared.size();
+    for (const auto& [path, content] : files.files) files_at_wait.insert(path);
+  };
+  EXPECT_EQ(Run(), 0);
+  EXPECT_EQ(prepared_at_wait, 1u);
+  ASSERT_EQ(runner.prepared.size(), 1u);
+  EXPECT_EQ(runner.prepared[0].argv, (std::vector<std::string>{"cmd", "a", "b"}));
+  EXPECT_EQ(runner.prepared[0].environment, std::vector<std::string>{"A=1"});
+  // Only the results and artifacts directories exist before the wait, as in
+  // the reference: no file is written early.
+  EXPECT_TRUE(files_at_wait.empty());
+  ASSERT_EQ(runner.requests.size(), 1u);
+  EXPECT_EQ(runner.requests[0].argv, runner.prepared[0].argv);
+  EXPECT_EQ(runner.requests[0].environment, runner.prepared[0].environment);
+}
+
+// Nothing refers to an earlier step: the request prepared before the wait
+// is the one run, and after the wait no file is read for substitution. A
+// script is read once, before the wait, to know that.
+TEST_F(StepTest, WithoutStepReferencesNothingIsReadAfterTheWait) {
+  config.entrypoint = "/tekton/scripts/script-0";
+  config.command_args = {};
+  config.environment = {"A=1", "B=$(not.a.step)"};
+  files.files["/tekton/scripts/script-0"] = "#!/bin/sh\necho $(params.x)\n";
+  std::map<std::string, std::size_t> reads_at_wait;
+  waiter.on_wait = [&] { reads_at_wait = files.read_limits; };
+  EXPECT_EQ(Run(), 0);
+  EXPECT_TRUE(reads_at_wait.contains("/tekton/scripts/script-0"));
+  ASSERT_EQ(runner.requests.size(), 1u);
+  EXPECT_EQ(runner.requests[0].argv, std::vector<std::string>{"/tekton/scripts/script-0"});
+  EXPECT_EQ(runner.requests[0].environment, config.environment);
+  EXPECT_EQ(files.temp_count, 0);
+}
+
+// A reference anywhere — here only inside the script — takes the full path
+// after the wait, which reads the earlier step's files then.
+TEST_F(StepTest, AReferenceInTheScriptIsSubstitutedAfterTheWait) {
+  config.entrypoint = "/tekton/scripts/script-0";
+  config.command_args = {};
+  files.files["/tekton/scripts/script-0"] = "echo $(steps.a.outputs.img)\n";
+  const std::string provenance = "/tekton/steps/step-a/artifacts/provenance.json";
+  waiter.on_wait = [&] {
+    EXPECT_FALSE(files.read_limits.contains(provenance));
+    files.files[provenance] = R"({"outputs":[{"name":"img","values":[{"uri":"pkg:x"}]}]})";
+  };
+  EXPECT_EQ(Run(), 0);
+  EXPECT_TRUE(files.read_limits.contains(provenance));
+  ASSERT_EQ(runner.requests.size(), 1u);
+  EXPECT_EQ(runner.requests[0].argv, std::vector<std::string>{"/tmp/script-1"});
+  EXPECT_EQ(files.files["/tmp/script-1"], "echo [{\"uri\":\"pkg:x\"}]\n");
+}
 
 TEST_F(StepTest, SuccessWritesPostExitCodeAndStartedAt) {
   EXPECT_EQ(Run(), 0);
