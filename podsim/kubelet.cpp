@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 
+#include "common/deadline.h"
 #include "podsim/controller.h"
 #include "podsim/sys/real_pod_runtime.h"
 
@@ -296,7 +297,9 @@ class Kubelet {
     if (!s.running || s.stopping) return;
     s.stopping = true;
     rt_.Signal(s.run, SIGTERM);
-    s.kill_at = rt_.SteadyNow() + std::chrono::duration_cast<SteadyClock::duration>(grace_);
+    const SteadyClock::time_point now = rt_.SteadyNow();
+    // No representable deadline (a grace of 2562047h): SIGTERM only.
+    s.kill_at = grace_.count() <= 0 ? now : DeadlineAfter<SteadyClock>(now, grace_);
   }
 
   PodView View() const {
@@ -447,6 +450,11 @@ Result<PodRun> RunPod(const PodSpec& pod, const KubeletOptions& options, LogSink
   runtime_options.binaries = {options.entrypoint_bin, options.nop_bin};
   auto runtime = RealPodRuntime::Create(runtime_options);
   if (!runtime) return Fail(runtime.error());
+  if ((*runtime)->host_root() == ContainerRoot::kHostReadOnly) {
+    logs.Line("podsim",
+              "overlayfs cannot stack on the host's root here: containers see the host "
+              "read-only, with tmpfs on /tmp, /var/tmp, /run, /home and /root");
+  }
   return RunPodOn(pod, options, logs, **runtime);
 }
 

@@ -102,8 +102,9 @@ class PodRuntime {
   /// The last `budget` bytes of the container's termination-message file.
   virtual std::string ReadTerminationMessage(size_t container, size_t budget) = 0;
 
-  /// Starts a run; its outcome arrives as events. Fails only when the
-  /// process could not be created at all.
+  /// Starts a run; its outcome arrives as events. Fails when the container
+  /// cannot be made (a mount refused, no process): the kubelet reports a
+  /// StartError with the message.
   virtual Status Start(const ContainerLaunch& launch) = 0;
   /// Signals the run's first process (no-op once it ended).
   virtual void Signal(RunId run, int signo) = 0;

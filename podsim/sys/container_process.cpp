@@ -51,12 +51,12 @@ struct MountAttr {
 enum Stage : int {
   kStagePrivate = -1,
   kStageSetns = -2,
-  kStagePivot = -3,
-  kStageWorkingDir = -4,
-  kStageStdio = -5,
-  kStageExec = -6,
-  kStageCapabilities = -7,
-  kStageUser = -8,
+  kStageWorkingDir = -3,
+  kStageStdio = -4,
+  kStageExec = -5,
+  kStageCapabilities = -6,
+  kStageUser = -7,
+  kStageParentDeathSignal = -8,
   kStageParentGone = -9,
 };
 
@@ -298,7 +298,9 @@ Result<ContainerProcess> ContainerProcess::Launch(const LaunchSpec& spec) {
     if (SwitchUser(spec.uid, spec.gid) != 0) ChildFail(write_fd, kStageUser);
     // After the user switch, which clears the parent-death signal; then
     // podsim may have died before it was set: its pidfd says so.
-    if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) ChildFail(write_fd, kStageParentGone);
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) {
+      ChildFail(write_fd, kStageParentDeathSignal);
+    }
     if (spec.parent_pidfd >= 0) {
       pollfd parent{spec.parent_pidfd, POLLIN, 0};
       if (::poll(&parent, 1, 0) != 0) {
@@ -361,8 +363,6 @@ Status ContainerProcess::TakeStartResult() {
       return Fail(ErrnoError("make the mounts private", failure.err));
     case kStageSetns:
       return Fail(ErrnoError("join the pod's namespaces", failure.err));
-    case kStagePivot:
-      return Fail(ErrnoError("pivot_root into the container root", failure.err));
     case kStageWorkingDir:
       return Fail(ErrnoError("chdir to the working directory", failure.err));
     case kStageStdio:
@@ -377,6 +377,8 @@ Status ContainerProcess::TakeStartResult() {
                                         "as root: run podsim as root for runAsUser)"
                                       : ""),
                              failure.err));
+    case kStageParentDeathSignal:
+      return Fail(ErrnoError("prctl PR_SET_PDEATHSIG", failure.err));
     case kStageParentGone:
       return Fail(ErrnoError("podsim ended before the container started", failure.err));
     default:

@@ -250,6 +250,15 @@ TEST_F(KubeletTest, VerdictComesWhenTheStepsEndThenSidecarsAreSwappedForNop) {
   EXPECT_EQ(run->containers[1].finished_at, FakeRuntime::Wall(2005ms));
 }
 
+TEST_F(KubeletTest, AZeroGracePeriodKillsAtOnce) {
+  options_.grace = 0s;
+  auto run = Run(TaskRunPod());
+  ASSERT_TRUE(run) << run.error().message;
+  ASSERT_EQ(rt_.signals.size(), 2u);
+  EXPECT_EQ(rt_.signals[1].signo, SIGKILL);
+  EXPECT_EQ(rt_.signals[1].at, 2005ms);
+}
+
 TEST_F(KubeletTest, ReadyIsAnnotatedOnceTheSidecarRuns) {
   rt_.scripts["db"].runs_for = kForever;
   auto run = Run(TaskRunPod());
