@@ -39,13 +39,23 @@ bool Within(const std::string& path, const std::string& dir) {
   return path == dir || (path.starts_with(dir) && path[dir.size()] == '/');
 }
 
-// File systems overlayfs takes as a lower layer. Anything else (proc,
-// sysfs, cgroup, fuse, devices' file systems...) is bound read-only.
-bool Overlayable(const std::string& fstype) {
-  static const std::set<std::string> kTypes = {
-      "ext2", "ext3",     "ext4", "xfs",  "btrfs", "f2fs",     "zfs",     "tmpfs", "ramfs",
-      "overlay", "squashfs", "erofs", "vfat", "exfat", "9p", "virtiofs", "nfs",   "nfs4"};
-  return kTypes.contains(fstype);
+bool IsWritablePlace(const std::string& path) {
+  return std::any_of(std::begin(kWritablePlaces), std::end(kWritablePlaces),
+                     [&](const char* place) { return path == place; });
+}
+
+// Whether a host mount gets an overlay of its own (else a read-only bind):
+// disk file systems, and tmpfs where a container may expect to write. Not
+// the tmpfs, overlay and image mounts that container engines and the
+// kubelet make by the dozen on a busy host (read-only is enough there).
+bool GetsOverlay(const HostMount& m) {
+  static const std::set<std::string> kDisks = {"ext2", "ext3",  "ext4", "xfs",      "btrfs",
+                                               "f2fs", "zfs",   "vfat", "exfat",    "9p",
+                                               "nfs",  "nfs4", "virtiofs"};
+  if (kDisks.contains(m.fstype)) return true;
+  if (m.fstype != "tmpfs" && m.fstype != "ramfs") return false;
+  return std::any_of(std::begin(kWritablePlaces), std::end(kWritablePlaces),
+                     [&](const char* place) { return Within(m.path, place); });
 }
 
 // overlayfs splits its options at ',' and lower layers at ':'.
@@ -63,11 +73,6 @@ std::string WritablePlaceMode(const std::string& path) {
   if (path == "/tmp" || path == "/var/tmp") return "mode=1777";
   if (path == "/root") return "mode=0700";
   return "mode=0755";
-}
-
-bool IsWritablePlace(const std::string& path) {
-  return std::any_of(std::begin(kWritablePlaces), std::end(kWritablePlaces),
-                     [&](const char* place) { return path == place; });
 }
 
 // Docker's read-only paths of a container's /proc: kernel knobs that are
@@ -225,7 +230,7 @@ class Planner {
   void Submount(const HostMount& m) {
     if (Within(m.path, "/proc") || Within(m.path, "/dev") || Within(m.path, "/sys")) return;
     const std::string target = o_.scratch + "/root" + m.path;
-    if (Overlayable(m.fstype) && host_.TypeOf(m.path) == HostFs::Type::kDirectory) {
+    if (GetsOverlay(m) && host_.TypeOf(m.path) == HostFs::Type::kDirectory) {
       Overlay(m.path, target, /*optional=*/true);
       for (const HostMount* child : Children(m)) {
         if (child->path != m.path) Submount(*Top(child));

@@ -8,9 +8,10 @@
 //    whose upper layer lives on the container's own tmpfs (its "scratch",
 //    mounted on a directory of the pod dir): the host tree reads as it is,
 //    writes succeed and vanish with the container. Each host file system
-//    mounted below "/" gets an overlay of its own (disk and tmpfs file
-//    systems) or a read-only recursive bind (everything else); /proc, /dev
-//    and /sys are the container's own.
+//    mounted below "/" gets an overlay of its own (disk file systems, and
+//    tmpfs at or below /tmp, /var/tmp, /run, /home, /root) or a read-only
+//    recursive bind (everything else); /proc, /dev and /sys are the
+//    container's own.
 //  * kHostReadOnly, where overlayfs cannot stack on the host's root (an
 //    unprivileged user namespace): a tmpfs root holding the host's top-level
 //    entries bound read-only (recursively), fresh tmpfs on /tmp, /var/tmp,

@@ -180,7 +180,15 @@ int RunOp(const MountOp& op, int* slots) {
 std::string OpText(const MountOp& op) {
   switch (op.kind) {
     case MountOp::kTmpfs:
-      return "mount tmpfs on " + op.target;
+    case MountOp::kProc:
+    case MountOp::kSysfs:
+    case MountOp::kDevpts: {
+      const char* type = op.kind == MountOp::kTmpfs  ? "tmpfs"
+                         : op.kind == MountOp::kProc  ? "proc"
+                         : op.kind == MountOp::kSysfs ? "sysfs"
+                                                      : "devpts";
+      return std::string("mount ") + type + " on " + op.target;
+    }
     case MountOp::kMkdirs:
       return "mkdir " + op.target;
     case MountOp::kTouch:
@@ -191,12 +199,6 @@ std::string OpText(const MountOp& op) {
       return "mount " + op.source + " on " + op.target;
     case MountOp::kOverlay:
       return "mount an overlay of " + op.source + " on " + op.target;
-    case MountOp::kProc:
-      return "mount proc on " + op.target;
-    case MountOp::kSysfs:
-      return "mount sysfs on " + op.target;
-    case MountOp::kDevpts:
-      return "mount devpts on " + op.target;
     case MountOp::kCloneTree:
       return "clone the mount of " + op.source;
     case MountOp::kAttachTree:

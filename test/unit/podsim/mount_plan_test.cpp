@@ -66,7 +66,7 @@ FakeHostFs DebianHost() {
   FakeHostFs host;
   for (const char* dir : {"/boot", "/dev", "/etc", "/home", "/proc", "/root", "/run", "/sys",
                           "/tmp", "/usr", "/usr/src", "/var", "/var/tmp", "/mnt", "/mnt/fuse",
-                          "/run/user/1000"}) {
+                          "/run/user/1000", "/mnt/secret", "/mnt/image"}) {
     host.Add(dir, Type::kDirectory);
   }
   host.Add("/bin", Type::kSymlink, "usr/bin");
@@ -86,6 +86,9 @@ FakeHostFs DebianHost() {
       {30, 20, "/mnt/fuse", "fuse.sshfs"},
       {31, 29, "/home", "xfs"},  // stacked on the first /home: only it shows
       {32, 29, "/home/hidden", "ext4"},
+      // Engines' tmpfs and overlay mounts out of the writable places: read-only.
+      {33, 20, "/mnt/secret", "tmpfs"},
+      {34, 20, "/mnt/image", "overlay"},
   };
   return host;
 }
@@ -176,6 +179,8 @@ TEST(MountPlan, HostOverlayGivesEveryHostFileSystemAPrivateWritableLayer) {
                      overlay("/home", 3, "/p/roots/3/root/home", true),
                      // ...while what overlayfs cannot stack on is read-only.
                      "bind /mnt/fuse /p/roots/3/root/mnt/fuse rec ro opt",
+                     "bind /mnt/secret /p/roots/3/root/mnt/secret rec ro opt",
+                     "bind /mnt/image /p/roots/3/root/mnt/image rec ro opt",
                      // A new sysfs; the host's mounts below /sys read-only.
                      "mkdirs /p/roots/3/root/sys", "sysfs /p/roots/3/root/sys",
                      "clone /sys/fs/cgroup #0 rec ro opt", "mkdirs /p/roots/3/root/proc",
