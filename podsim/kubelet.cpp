@@ -22,7 +22,7 @@ struct Slot {
   ContainerStatus* status = nullptr;
   bool is_step = false;
   RunId run = -1;
-  bool running = false;      // its process may still be alive
+  bool running = false;  // its process may still be alive
   bool start_failed = false;
   bool output_open = false;
   bool stopping = false;     // SIGTERM sent
@@ -70,7 +70,8 @@ class Kubelet {
     if (auto ok = rt_.PrepareVolumes(pod_.volumes.size()); !ok) return Fail(ok.error());
     if (auto ok = WriteDownward(); !ok) return Fail(ok.error());
     budget_ = TerminationMessageBudget(pod_.init_containers.size() + pod_.containers.size());
-    for (const Container& c : pod_.init_containers) run_.init_containers.emplace_back().name = c.name;
+    for (const Container& c : pod_.init_containers)
+      run_.init_containers.emplace_back().name = c.name;
     for (const Container& c : pod_.containers) run_.containers.emplace_back().name = c.name;
     size_t index = 0;
     for (size_t i = 0; i < pod_.init_containers.size(); ++i) {
@@ -203,8 +204,8 @@ class Kubelet {
                                MountRequest::kDirectory, m.read_only});
     }
     if (!nop_image) {
-      launch.mounts.push_back({c.termination_message_path, rt_.TerminationFile(s.index),
-                               MountRequest::kFile, false});
+      launch.mounts.push_back(
+          {c.termination_message_path, rt_.TerminationFile(s.index), MountRequest::kFile, false});
       launch.mounts.push_back(
           {"/ko-app/entrypoint", options_.entrypoint_bin, MountRequest::kFile, true});
     }

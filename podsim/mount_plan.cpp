@@ -49,8 +49,8 @@ bool IsWritablePlace(const std::string& path) {
 // the tmpfs, overlay and image mounts that container engines and the
 // kubelet make by the dozen on a busy host (read-only is enough there).
 bool GetsOverlay(const HostMount& m) {
-  static const std::set<std::string> kDisks = {"ext2", "ext3",  "ext4", "xfs",      "btrfs",
-                                               "f2fs", "zfs",   "vfat", "exfat",    "9p",
+  static const std::set<std::string> kDisks = {"ext2", "ext3", "ext4",    "xfs",   "btrfs",
+                                               "f2fs", "zfs",  "vfat",    "exfat", "9p",
                                                "nfs",  "nfs4", "virtiofs"};
   if (kDisks.contains(m.fstype)) return true;
   if (m.fstype != "tmpfs" && m.fstype != "ramfs") return false;
@@ -404,8 +404,7 @@ bool NeedsWorkingDirTmpfs(const std::string& dir, const std::vector<MountRequest
     if (Within(dir, place)) return false;
   }
   const std::string top = "/" + Components(dir)[0];
-  return host.TypeOf(top) == HostFs::Type::kDirectory &&
-         host.TypeOf(dir) == HostFs::Type::kMissing;
+  return host.TypeOf(top) == HostFs::Type::kDirectory && host.TypeOf(dir) == HostFs::Type::kMissing;
 }
 
 }  // namespace

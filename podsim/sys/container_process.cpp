@@ -70,9 +70,9 @@ struct ChildFailure {
 // the host's disks. Everything else (CAP_SYS_ADMIN, CAP_SYS_MODULE,
 // CAP_SYS_TIME, CAP_NET_ADMIN...) would let a step change the host.
 constexpr int kKeptCapabilities[] = {
-    CAP_CHOWN,  CAP_DAC_OVERRIDE,     CAP_FOWNER,  CAP_FSETID,         CAP_KILL,
-    CAP_SETGID, CAP_SETUID,           CAP_SETPCAP, CAP_NET_BIND_SERVICE, CAP_NET_RAW,
-    CAP_SYS_CHROOT, CAP_AUDIT_WRITE, CAP_SETFCAP};
+    CAP_CHOWN,      CAP_DAC_OVERRIDE, CAP_FOWNER,  CAP_FSETID,           CAP_KILL,
+    CAP_SETGID,     CAP_SETUID,       CAP_SETPCAP, CAP_NET_BIND_SERVICE, CAP_NET_RAW,
+    CAP_SYS_CHROOT, CAP_AUDIT_WRITE,  CAP_SETFCAP};
 
 bool Kept(int cap) {
   for (int kept : kKeptCapabilities) {
@@ -165,8 +165,8 @@ int RunOp(const MountOp& op, int* slots) {
         errno = EBADF;
         return -1;
       }
-      return static_cast<int>(::syscall(SYS_move_mount, slots[op.slot], "", AT_FDCWD, target,
-                                        kMoveMountFEmptyPath));
+      return static_cast<int>(
+          ::syscall(SYS_move_mount, slots[op.slot], "", AT_FDCWD, target, kMoveMountFEmptyPath));
     case MountOp::kPivot:
       if (::chdir(target) != 0 || ::syscall(SYS_pivot_root, ".", ".") != 0 ||
           ::umount2(".", MNT_DETACH) != 0 || ::chdir("/") != 0) {
@@ -183,7 +183,7 @@ std::string OpText(const MountOp& op) {
     case MountOp::kProc:
     case MountOp::kSysfs:
     case MountOp::kDevpts: {
-      const char* type = op.kind == MountOp::kTmpfs  ? "tmpfs"
+      const char* type = op.kind == MountOp::kTmpfs   ? "tmpfs"
                          : op.kind == MountOp::kProc  ? "proc"
                          : op.kind == MountOp::kSysfs ? "sysfs"
                                                       : "devpts";
@@ -275,9 +275,9 @@ Result<ContainerProcess> ContainerProcess::Launch(const LaunchSpec& spec) {
       ::syscall(SYS_clone, CLONE_NEWNS | CLONE_NEWPID | SIGCHLD, nullptr, nullptr, nullptr, 0));
   if (pid < 0) return Fail(ErrnoError("clone a container process"));
   if (pid == 0) {
-    for (const auto& [fd, type] : {std::pair{spec.net_ns, CLONE_NEWNET},
-                                   std::pair{spec.uts_ns, CLONE_NEWUTS},
-                                   std::pair{spec.ipc_ns, CLONE_NEWIPC}}) {
+    for (const auto& [fd, type] :
+         {std::pair{spec.net_ns, CLONE_NEWNET}, std::pair{spec.uts_ns, CLONE_NEWUTS},
+          std::pair{spec.ipc_ns, CLONE_NEWIPC}}) {
       if (fd >= 0 && ::setns(fd, type) != 0) ChildFail(write_fd, kStageSetns);
     }
     ::setsid();
@@ -373,12 +373,12 @@ Status ContainerProcess::TakeStartResult() {
       return Fail(ErrnoError("drop capabilities", failure.err));
     case kStageUser:
       // EINVAL: the user is not mapped in podsim's own user namespace.
-      return Fail(ErrnoError("run as user " + std::to_string(uid_) +
-                                 (failure.err == EINVAL
-                                      ? " (podsim runs unprivileged and maps only its own user, "
-                                        "as root: run podsim as root for runAsUser)"
-                                      : ""),
-                             failure.err));
+      return Fail(ErrnoError(
+          "run as user " + std::to_string(uid_) +
+              (failure.err == EINVAL ? " (podsim runs unprivileged and maps only its own user, "
+                                       "as root: run podsim as root for runAsUser)"
+                                     : ""),
+          failure.err));
     case kStageParentDeathSignal:
       return Fail(ErrnoError("prctl PR_SET_PDEATHSIG", failure.err));
     case kStageParentGone:
@@ -408,8 +408,8 @@ void ContainerProcess::Signal(int signo) const {
 
 bool MountOpsWork(const std::vector<MountOp>& ops) {
   std::vector<int> slots(ops.size() + 1, -1);
-  pid_t pid = static_cast<pid_t>(
-      ::syscall(SYS_clone, CLONE_NEWNS | SIGCHLD, nullptr, nullptr, nullptr, 0));
+  pid_t pid =
+      static_cast<pid_t>(::syscall(SYS_clone, CLONE_NEWNS | SIGCHLD, nullptr, nullptr, nullptr, 0));
   if (pid < 0) return false;
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);

@@ -86,9 +86,11 @@ Result<PodSandbox> PodSandbox::Create(const std::string& hostname, bool host_net
   hold_write.Reset();
   int status = 0;
   RetryEintr([&] { return ::waitpid(pid, &status, 0); });
-  if (n != static_cast<ssize_t>(sizeof err)) return Fail("make the pod's namespaces: the helper died");
+  if (n != static_cast<ssize_t>(sizeof err))
+    return Fail("make the pod's namespaces: the helper died");
   if (err != 0) return Fail(ErrnoError("set up the pod's network namespace (hostname, lo)", err));
-  if (!sandbox.ipc_.valid() || (!host_network && (!sandbox.net_.valid() || !sandbox.uts_.valid()))) {
+  if (!sandbox.ipc_.valid() ||
+      (!host_network && (!sandbox.net_.valid() || !sandbox.uts_.valid()))) {
     return Fail(ErrnoError("open the pod's namespaces", open_errno));
   }
   return sandbox;

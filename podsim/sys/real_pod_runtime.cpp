@@ -43,14 +43,13 @@ Result<std::unique_ptr<RealPodRuntime>> RealPodRuntime::Create(const RuntimeOpti
   SweepStalePodDirs(options.temp_root);
   auto dir = PodDir::Create(options.temp_root, options.pod_name);
   if (!dir) return Fail(dir.error());
-  auto sandbox =
-      PodSandbox::Create(options.pod_name.substr(0, kMaxHostname), options.host_network);
+  auto sandbox = PodSandbox::Create(options.pod_name.substr(0, kMaxHostname), options.host_network);
   if (!sandbox) return Fail(sandbox.error());
   UniqueFd self(static_cast<int>(::syscall(SYS_pidfd_open, ::getpid(), 0)));
   if (!self.valid()) return Fail(ErrnoError("pidfd_open"));
-  std::unique_ptr<RealPodRuntime> runtime(new RealPodRuntime(
-      std::move(*signals), std::move(*dir), std::move(*sandbox), std::move(self),
-      options.host_network));
+  std::unique_ptr<RealPodRuntime> runtime(new RealPodRuntime(std::move(*signals), std::move(*dir),
+                                                             std::move(*sandbox), std::move(self),
+                                                             options.host_network));
   const std::string base = runtime->dir_.path();
   for (const char* sub : {"/volumes", "/termination", "/roots", "/probe"}) {
     if (auto ok = MakeDir(base + sub, 0755); !ok) return Fail(ok.error());

@@ -405,14 +405,14 @@ TEST_F(PodsimIsolationTest, TheVerdictIsNotHeldByASidecarThatIgnoresSigterm) {
 
 TEST_F(PodsimIsolationTest, UnprivilegedPodsimRunsInItsOwnUserNamespace) {
   if (!Exists("/usr/bin/setpriv")) GTEST_SKIP() << "needs setpriv (util-linux) to drop to nobody";
-  const std::vector<std::string> as_nobody = {"/usr/bin/setpriv", "--reuid=65534",
-                                              "--regid=65534", "--clear-groups"};
+  const std::vector<std::string> as_nobody = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                                              "--clear-groups"};
   {
     std::vector<std::string> probe = as_nobody;
     probe.insert(probe.end(), {"/usr/bin/unshare", "--user", "--map-root-user", "true"});
     std::string error;
-    Process p = Process::Spawn({probe, {}, dir_ / "probe.out", dir_ / "probe.err", "", "/"},
-                               &error);
+    Process p =
+        Process::Spawn({probe, {}, dir_ / "probe.out", dir_ / "probe.err", "", "/"}, &error);
     if (p.WaitFor(kDeadline) != ExitStatus::Exited(0)) {
       GTEST_SKIP() << "this kernel refuses unprivileged user namespaces: "
                    << ReadFileOr(dir_ / "probe.err");
@@ -433,7 +433,10 @@ TEST_F(PodsimIsolationTest, UnprivilegedPodsimRunsInItsOwnUserNamespace) {
     std::string error;
     Process p = Process::Spawn({argv,
                                 {"PATH=/usr/local/bin:/usr/bin:/bin", "TMPDIR=" + home},
-                                home + "/" + name + ".out", home + "/" + name + ".err", "", home},
+                                home + "/" + name + ".out",
+                                home + "/" + name + ".err",
+                                "",
+                                home},
                                &error);
     EXPECT_TRUE(p.valid()) << error;
     return p.WaitFor(milliseconds(30'000));
@@ -453,7 +456,7 @@ TEST_F(PodsimIsolationTest, UnprivilegedPodsimRunsInItsOwnUserNamespace) {
         echo x > /var/tmp/x-@M@ && echo vartmp-writable
         ls /sys/class/net
 )y")),
-                              "task"),
+                             "task"),
             ExitStatus::Exited(0))
       << ReadFileOr(home + "/task.err") << ReadFileOr(home + "/task.out");
   EXPECT_EQ(ReadFileOr(home + "/logs/step-a.log"),
@@ -466,7 +469,7 @@ TEST_F(PodsimIsolationTest, UnprivilegedPodsimRunsInItsOwnUserNamespace) {
   EXPECT_EQ(podsim_as_nobody(R"y({"kind": "Pod", "metadata": {"name": "p"}, "spec": {
     "containers": [{"name": "step-a", "securityContext": {"runAsUser": 1000},
                     "command": ["true"]}]}})y",
-                              "user"),
+                             "user"),
             ExitStatus::Exited(1));
   EXPECT_TRUE(Contains(ReadFileOr(home + "/user.out"),
                        "run as user 1000 (podsim runs unprivileged and maps only its own user"))

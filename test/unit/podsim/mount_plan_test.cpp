@@ -43,8 +43,8 @@ class FakeHostFs : public HostFs {
 
 // One op as a line: "<kind> <source> <target> [data] flags".
 std::string Text(const MountOp& op) {
-  static const char* kNames[] = {"tmpfs",  "mkdirs", "touch",  "symlink", "bind",   "overlay",
-                                 "proc",   "sysfs",  "devpts", "clone",   "attach", "pivot"};
+  static const char* kNames[] = {"tmpfs", "mkdirs", "touch",  "symlink", "bind",   "overlay",
+                                 "proc",  "sysfs",  "devpts", "clone",   "attach", "pivot"};
   std::string text = kNames[op.kind];
   if (!op.source.empty()) text += " " + op.source;
   if (!op.target.empty()) text += " " + op.target;
@@ -143,9 +143,9 @@ std::vector<std::string> Common(int first_slot) {
 
 std::vector<std::string> CommonClones(int first_slot) {
   auto slot = [&](int i) { return " #" + std::to_string(first_slot + i); };
-  return {"clone /dev/null" + slot(0),      "clone /dev/zero" + slot(1),
-          "clone /dev/urandom" + slot(2),   "clone /p/shm" + slot(3),
-          "clone /p/volumes/0" + slot(4),   "clone /p/volumes/1" + slot(5) + " ro",
+  return {"clone /dev/null" + slot(0),       "clone /dev/zero" + slot(1),
+          "clone /dev/urandom" + slot(2),    "clone /p/shm" + slot(3),
+          "clone /p/volumes/0" + slot(4),    "clone /p/volumes/1" + slot(5) + " ro",
           "clone /p/termination/3" + slot(6)};
 }
 
@@ -171,8 +171,8 @@ TEST(MountPlan, HostOverlayGivesEveryHostFileSystemAPrivateWritableLayer) {
                      overlay("/", 0, "/p/roots/3/root", false),
                      // /run and its children get layers of their own...
                      "mkdirs " + layer + "1/upper", "mkdirs " + layer + "1/work",
-                     overlay("/run", 1, "/p/roots/3/root/run", true),
-                     "mkdirs " + layer + "2/upper", "mkdirs " + layer + "2/work",
+                     overlay("/run", 1, "/p/roots/3/root/run", true), "mkdirs " + layer + "2/upper",
+                     "mkdirs " + layer + "2/work",
                      overlay("/run/user/1000", 2, "/p/roots/3/root/run/user/1000", true),
                      // ...as does the /home on top (the one below is hidden)...
                      "mkdirs " + layer + "3/upper", "mkdirs " + layer + "3/work",
@@ -214,25 +214,38 @@ TEST(MountPlan, ReadOnlyRootBindsTheHostReadOnlyWithTmpfsOnTheWritablePlaces) {
   ASSERT_TRUE(plan) << plan.error().message;
   const std::string s = "/p/roots/3";
   EXPECT_EQ(Texts(*plan),
-            Concat({{"tmpfs " + s + " [mode=0755]", "symlink usr/bin " + s + "/bin",
-                     "mkdirs " + s + "/boot", "bind /boot " + s + "/boot rec ro",
+            Concat({{"tmpfs " + s + " [mode=0755]",
+                     "symlink usr/bin " + s + "/bin",
+                     "mkdirs " + s + "/boot",
+                     "bind /boot " + s + "/boot rec ro",
                      "mkdirs " + s + "/etc",  // holds a request: mirrored (empty here)
-                     "mkdirs " + s + "/home", "tmpfs " + s + "/home [mode=0755]",
-                     "mkdirs " + s + "/mnt", "bind /mnt " + s + "/mnt rec ro",
-                     "mkdirs " + s + "/root", "tmpfs " + s + "/root [mode=0700]",
-                     "mkdirs " + s + "/run", "tmpfs " + s + "/run [mode=0755]",
-                     "mkdirs " + s + "/tmp", "tmpfs " + s + "/tmp [mode=1777]",
-                     "mkdirs " + s + "/usr", "mkdirs " + s + "/usr/src",
-                     "mkdirs " + s + "/var", "bind /var " + s + "/var rec ro",
-                     "tmpfs " + s + "/var/tmp [mode=1777]", "touch " + s + "/vmlinuz",
-                     "bind /vmlinuz " + s + "/vmlinuz ro", "mkdirs " + s + "/sys",
-                     "sysfs " + s + "/sys", "clone /sys/fs/cgroup #0 rec ro opt",
-                     "mkdirs " + s + "/proc", "proc " + s + "/proc"},
+                     "mkdirs " + s + "/home",
+                     "tmpfs " + s + "/home [mode=0755]",
+                     "mkdirs " + s + "/mnt",
+                     "bind /mnt " + s + "/mnt rec ro",
+                     "mkdirs " + s + "/root",
+                     "tmpfs " + s + "/root [mode=0700]",
+                     "mkdirs " + s + "/run",
+                     "tmpfs " + s + "/run [mode=0755]",
+                     "mkdirs " + s + "/tmp",
+                     "tmpfs " + s + "/tmp [mode=1777]",
+                     "mkdirs " + s + "/usr",
+                     "mkdirs " + s + "/usr/src",
+                     "mkdirs " + s + "/var",
+                     "bind /var " + s + "/var rec ro",
+                     "tmpfs " + s + "/var/tmp [mode=1777]",
+                     "touch " + s + "/vmlinuz",
+                     "bind /vmlinuz " + s + "/vmlinuz ro",
+                     "mkdirs " + s + "/sys",
+                     "sysfs " + s + "/sys",
+                     "clone /sys/fs/cgroup #0 rec ro opt",
+                     "mkdirs " + s + "/proc",
+                     "proc " + s + "/proc"},
                     CommonClones(1),
                     {"clone /p/volumes/2 #8 ro", "pivot " + s, "attach /sys/fs/cgroup #0 opt"},
                     Common(1),
-                    {"mkdirs /etc/podsim/conf", "attach /etc/podsim/conf #8", "mkdirs /usr/src/new/dir",
-                     "tmpfs /usr/src/new/dir [mode=0755]"}}));
+                    {"mkdirs /etc/podsim/conf", "attach /etc/podsim/conf #8",
+                     "mkdirs /usr/src/new/dir", "tmpfs /usr/src/new/dir [mode=0755]"}}));
 }
 
 TEST(MountPlan, ReadOnlyRootNeedsNoTmpfsForAWorkingDirThatCanBeMade) {
@@ -252,12 +265,12 @@ TEST(MountPlan, EmptyRootHoldsOnlyTheRequests) {
   FakeHostFs host = DebianHost();
   auto plan = PlanContainerRoot(Options(ContainerRoot::kEmpty), host);
   ASSERT_TRUE(plan) << plan.error().message;
-  EXPECT_EQ(Texts(*plan),
-            Concat({{"tmpfs /p/roots/3 [mode=0755]", "mkdirs /p/roots/3/proc",
-                     "proc /p/roots/3/proc"},
-                    CommonClones(0),
-                    {"pivot /p/roots/3"},
-                    Common(0)}));
+  EXPECT_EQ(
+      Texts(*plan),
+      Concat({{"tmpfs /p/roots/3 [mode=0755]", "mkdirs /p/roots/3/proc", "proc /p/roots/3/proc"},
+              CommonClones(0),
+              {"pivot /p/roots/3"},
+              Common(0)}));
 }
 
 TEST(MountPlan, ImageDirectoryIsTheLowerLayer) {

@@ -19,9 +19,9 @@ json PodWith(json pod_security, json container_security) {
 }
 
 TEST(PodsimSecurityContext, ParsedAtBothLevels) {
-  auto pod = ParsePod(PodWith({{"runAsUser", 1000}, {"runAsGroup", 3000}, {"fsGroup", 2000}},
-                              {{"runAsUser", 0}, {"runAsNonRoot", true},
-                               {"allowPrivilegeEscalation", false}}));
+  auto pod = ParsePod(
+      PodWith({{"runAsUser", 1000}, {"runAsGroup", 3000}, {"fsGroup", 2000}},
+              {{"runAsUser", 0}, {"runAsNonRoot", true}, {"allowPrivilegeEscalation", false}}));
   ASSERT_TRUE(pod) << pod.error().message;
   EXPECT_EQ(pod->security_context.run_as_user, 1000);
   EXPECT_EQ(pod->security_context.run_as_group, 3000);
