@@ -33,6 +33,9 @@ struct ContainerLaunch {
   size_t container = 0;
   /// The nop image: an empty root holding only the requests.
   bool nop_image = false;
+  /// A directory holding the image's root file system, its writes going to
+  /// the container's own layer; empty: the host's root.
+  std::string rootfs;
   std::vector<std::string> argv;
   std::vector<std::string> env;  ///< "NAME=value"
   std::string working_dir;

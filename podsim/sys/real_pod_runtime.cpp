@@ -117,7 +117,10 @@ Status RealPodRuntime::Start(const ContainerLaunch& launch) {
   if (auto ok = MakeDir(scratch, 0755); !ok) return ok;
   PlanOptions plan_options;
   plan_options.scratch = scratch;
-  plan_options.root.kind = launch.nop_image ? ContainerRoot::kEmpty : host_root_;
+  plan_options.root.kind = launch.nop_image         ? ContainerRoot::kEmpty
+                           : !launch.rootfs.empty() ? ContainerRoot::kDirectory
+                                                    : host_root_;
+  plan_options.root.dir = launch.rootfs;
   plan_options.requests = launch.mounts;
   plan_options.working_dir = launch.working_dir;
   plan_options.own_network = !host_network_;
@@ -138,7 +141,7 @@ Status RealPodRuntime::Start(const ContainerLaunch& launch) {
   spec.uid = launch.uid;
   spec.gid = launch.gid.value_or(0);
   if (!launch.gid && launch.uid != 0 && !launch.nop_image) {
-    if (auto passwd = ReadFileIfExists("/etc/passwd"); passwd && *passwd) {
+    if (auto passwd = ReadFileIfExists(launch.rootfs + "/etc/passwd"); passwd && *passwd) {
       spec.gid = PrimaryGroupOf(**passwd, launch.uid).value_or(0);
     }
   }
