@@ -228,8 +228,9 @@ std::string PodsimUsage() {
 
 FILE is JSON or YAML (`-` reads stdin): a Pod, a Task (run with default
 params), or a TaskRun (taskSpec, or taskRef to a Task in the same file).
-Containers run on the host file system (images are not pulled) in their own
-mount and PID namespaces, with the pod's volumes mounted; /ko-app/entrypoint
+Containers run on the host file system (images are not pulled), read-only
+with a private writable layer, in their own mount and PID namespaces and the
+pod's network namespace, with the pod's volumes mounted; /ko-app/entrypoint
 and /ko-app/nop are podstep's binaries. Needs root (or user namespaces).
 
 Flags of run (one dash or two; a value as the next argument or after `=`):
@@ -333,23 +334,29 @@ int PodsimMain(const std::vector<std::string>& args, const std::string& self_dir
       k.deadline = std::chrono::seconds(*pod->active_deadline_seconds);
     }
     if (k.deadline && k.deadline->count() == 0) k.deadline.reset();  // 0: no timeout
+    k.host_network = o.host_network;
     PrefixLogSink stderr_sink(stderr);
     DirLogSink dir_sink(o.logs_dir);
     LogSink& sink = o.logs_dir.empty() ? static_cast<LogSink&>(stderr_sink) : dir_sink;
-    auto run = RunPod(*pod, k, sink);
-    if (!run) {
+    // The outcome is printed when it is known (a TaskRun's steps ended),
+    // while the sidecars are still being stopped.
+    std::optional<int> verdict;
+    k.on_verdict = [&](const PodRun& run) {
+      nlohmann::json status = BuildTaskRunStatus(*pod, run, rendered->task_run);
+      if (o.output == PodsimCommandLine::Output::kJson) {
+        std::printf("%s\n", status.dump(2).c_str());
+      } else {
+        const std::string name =
+            rendered->task_run ? rendered->task_run->task_run_name : pod->name;
+        std::fputs(FormatReport(run, status, name).c_str(), stdout);
+      }
+      std::fflush(stdout);
+      verdict = StatusSucceeded(status) ? kExitSucceeded : kExitFailed;
+    };
+    if (auto run = RunPod(*pod, k, sink); !run) {
       std::fprintf(stderr, "podsim: %s\n", run.error().message.c_str());
-      return kExitUsage;
     }
-    nlohmann::json status = BuildTaskRunStatus(*pod, *run, rendered->task_run);
-    if (o.output == PodsimCommandLine::Output::kJson) {
-      std::printf("%s\n", status.dump(2).c_str());
-    } else {
-      const std::string name = rendered->task_run ? rendered->task_run->task_run_name : pod->name;
-      std::fputs(FormatReport(*run, status, name).c_str(), stdout);
-    }
-    std::fflush(stdout);
-    return StatusSucceeded(status) ? kExitSucceeded : kExitFailed;
+    return verdict.value_or(kExitUsage);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "podsim: internal error: %s\n", e.what());
     return kExitUsage;

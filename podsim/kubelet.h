@@ -1,22 +1,24 @@
 #pragma once
 // The kubelet model: runs a PodSpec's init containers in order, then all
-// containers at once, each a ContainerProcess with the pod's volumes; reads
-// each container's termination message the kubelet way; and plays the Tekton
-// controller's part the in-pod binaries depend on (the `tekton.dev/ready`
-// and `tekton.dev/cancel` annotations, stopping sidecars by swapping in nop).
+// containers at once, each with the pod's volumes; reads each container's
+// termination message the kubelet way; stops containers with SIGTERM, then
+// SIGKILL after the grace period; restarts a sidecar with the nop image when
+// the controller swaps it in. The Tekton controller's part (annotations,
+// sidecar stop, verdict) is TektonController's (controller.h). Pure: the
+// machine is reached through PodRuntime (pod_runtime.h).
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/error.h"
+#include "podsim/pod_runtime.h"
 #include "podsim/pod_spec.h"
 
 namespace podstep::podsim {
-
-using Clock = std::chrono::system_clock;
 
 /// Receives container output, a line at a time (without the newline).
 class LogSink {
@@ -43,6 +45,9 @@ struct PodRun {
   std::vector<ContainerStatus> init_containers;
   std::vector<ContainerStatus> containers;
   Clock::time_point start_time{};
+  /// When the outcome was known: the steps' end for a TaskRun pod (its
+  /// sidecars are stopped after), the last container's end for a plain pod,
+  /// the deadline when it passed.
   Clock::time_point completion_time{};
   bool init_failed = false;
   bool cancelled = false;  ///< --cancel-after fired before the pod ended.
@@ -64,15 +69,41 @@ struct KubeletOptions {
   /// Play the Tekton controller (ready/cancel annotations, sidecar stop):
   /// only for pods with step containers.
   bool tekton_controller = true;
+  /// Share the host's network (and hostname) instead of the pod's own
+  /// network namespace, which has only a loopback interface.
+  bool host_network = false;
+  /// Called once, as soon as the outcome is known (see PodRun::completion_time),
+  /// with the pod as it is then — before sidecars are stopped and the
+  /// pod's remaining containers are waited for.
+  std::function<void(const PodRun&)> on_verdict;
 };
 
-/// Runs the pod to the end. Fails only when the pod cannot be run at all
-/// (no namespaces, temp dir, interrupted by SIGINT/SIGTERM): a container
-/// that fails is a result, not an error.
+/// Runs the pod to the end on this machine. Fails only when the pod cannot
+/// be run at all (no namespaces, temp dir, interrupted by SIGINT/SIGTERM):
+/// a container that fails is a result, not an error.
 Result<PodRun> RunPod(const PodSpec& pod, const KubeletOptions& options, LogSink& logs);
+
+/// RunPod on a given runtime (tests pass a fake one).
+Result<PodRun> RunPodOn(const PodSpec& pod, const KubeletOptions& options, LogSink& logs,
+                        PodRuntime& runtime);
 
 /// The kubelet's per-container termination message budget: 4096 bytes, or
 /// less when 12 KiB split evenly across `container_count` is smaller.
 size_t TerminationMessageBudget(size_t container_count);
+
+/// Splits a container's output into log lines as the kubelet's log writer
+/// does: at each newline, and every kMaxLine bytes of a longer line. Each
+/// byte is looked at once, whatever the chunking; memory stays below kMaxLine.
+class LineSplitter {
+ public:
+  static constexpr size_t kMaxLine = 16 * 1024;
+  /// Calls `line` for each complete (or kMaxLine-long) line in `data`.
+  void Feed(std::string_view data, const std::function<void(std::string_view)>& line);
+  /// Calls `line` for the partial line left, if any (end of output).
+  void Flush(const std::function<void(std::string_view)>& line);
+
+ private:
+  std::string partial_;
+};
 
 }  // namespace podstep::podsim

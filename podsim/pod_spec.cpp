@@ -14,7 +14,8 @@ using nlohmann::json;
 
 // Pod spec fields a `kubectl get pod -o json` carries that change nothing
 // here. (Ignored container fields: image, imagePullPolicy, resources,
-// terminationMessagePolicy File, securityContext, stdin, tty.)
+// terminationMessagePolicy File, stdin, tty, and securityContext but for
+// runAsUser, runAsGroup and runAsNonRoot.)
 constexpr std::array<std::string_view, 12> kIgnoredPodSpecFields = {
     "serviceAccountName", "serviceAccount",  "nodeName",         "schedulerName",
     "tolerations",        "priority",        "dnsPolicy",        "enableServiceLinks",
@@ -76,6 +77,30 @@ Result<std::string> FieldRefPath(const json& value_from, const std::string& path
   return GetString(ref, "fieldPath", path + ".fieldRef", true);
 }
 
+// runAsUser, runAsGroup and runAsNonRoot of a securityContext; its other
+// fields are ignored.
+Result<SecurityContext> ParseSecurityContext(const json& object, const char* key,
+                                             const std::string& path) {
+  SecurityContext sc;
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return sc;
+  const std::string spath = path + "." + key;
+  if (!it->is_object()) return Fail(spath + ": must be an object");
+  for (const char* id : {"runAsUser", "runAsGroup"}) {
+    auto value = it->find(id);
+    if (value == it->end() || value->is_null()) continue;
+    if (!value->is_number_integer() || *value < 0 || *value > 2147483647) {
+      return Fail(spath + "." + id + ": must be between 0 and 2147483647, inclusive");
+    }
+    (std::string_view(id) == "runAsUser" ? sc.run_as_user : sc.run_as_group) = value->get<int64_t>();
+  }
+  if (auto non_root = it->find("runAsNonRoot"); non_root != it->end() && !non_root->is_null()) {
+    if (!non_root->is_boolean()) return Fail(spath + ".runAsNonRoot: must be a boolean");
+    sc.run_as_non_root = non_root->get<bool>();
+  }
+  return sc;
+}
+
 Result<Container> ParseContainer(const json& object, const std::string& path) {
   if (!object.is_object()) return Fail(path + ": must be an object");
   if (auto ok = CheckKeys(object, path,
@@ -101,6 +126,9 @@ Result<Container> ParseContainer(const json& object, const std::string& path) {
   auto tpath = GetString(object, "terminationMessagePath", path, false);
   if (!tpath) return Fail(tpath.error());
   if (!tpath->empty()) c.termination_message_path = *tpath;
+  auto security = ParseSecurityContext(object, "securityContext", path);
+  if (!security) return Fail(security.error());
+  c.security_context = *security;
   if (auto policy = object.find("terminationMessagePolicy");
       policy != object.end() && *policy != "File") {
     return Fail("unsupported value " + path + ".terminationMessagePolicy: only File is supported");
@@ -251,6 +279,9 @@ Result<PodSpec> ParsePod(const json& pod) {
       return Fail("unsupported field spec." + key);
     }
   }
+  auto security = ParseSecurityContext(s, "securityContext", "spec");
+  if (!security) return Fail(security.error());
+  spec.security_context = *security;
   if (s.value("restartPolicy", "Never") != "Never") {
     return Fail("unsupported value spec.restartPolicy: only Never is supported");
   }

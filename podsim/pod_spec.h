@@ -4,6 +4,7 @@
 // what the containers do here (images are not pulled, resources are not
 // enforced); those are listed in kIgnored* below and the README.
 
+#include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -30,6 +31,14 @@ struct VolumeMount {
   bool read_only = false;
 };
 
+/// The securityContext fields podsim honours (container and pod level; the
+/// container's win). Other securityContext fields are ignored.
+struct SecurityContext {
+  std::optional<int64_t> run_as_user;
+  std::optional<int64_t> run_as_group;
+  std::optional<bool> run_as_non_root;
+};
+
 struct Container {
   std::string name;
   std::vector<std::string> command;
@@ -38,6 +47,7 @@ struct Container {
   std::string working_dir;
   std::vector<VolumeMount> volume_mounts;
   std::string termination_message_path = kDefaultTerminationMessagePath;
+  SecurityContext security_context;
 };
 
 /// One file of a downwardAPI volume.
@@ -66,6 +76,7 @@ struct PodSpec {
   int termination_grace_seconds = 30;
   /// spec.activeDeadlineSeconds, when set.
   std::optional<int> active_deadline_seconds;
+  SecurityContext security_context;  ///< spec.securityContext
 };
 
 /// Parses a Pod object. Errors name the offending field with its JSON path:

@@ -1,16 +1,19 @@
 #include "podsim/sys/container_process.h"
 
 #include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstring>
-#include <fstream>
 
 #include "common/sys/posix_process_runner.h"
 
@@ -19,20 +22,64 @@ extern char** environ;
 namespace podstep::podsim {
 namespace {
 
+// The new mount API (Linux 5.2, mount_setattr 5.12), by number: glibc's
+// <sys/mount.h> and <linux/mount.h> cannot both be included.
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+constexpr unsigned kOpenTreeClone = 1;
+constexpr unsigned kOpenTreeCloexec = O_CLOEXEC;
+constexpr unsigned kAtRecursive = 0x8000;
+constexpr unsigned kAtEmptyPath = 0x1000;
+constexpr unsigned kMoveMountFEmptyPath = 0x4;
+constexpr uint64_t kMountAttrRdonly = 0x1;
+
+struct MountAttr {
+  uint64_t attr_set;
+  uint64_t attr_clr;
+  uint64_t propagation;
+  uint64_t userns_fd;
+};
+
 // Stages reported by the child besides the index of a failed mount op.
 enum Stage : int {
   kStagePrivate = -1,
-  kStageUserNs = -2,
-  kStagePivot = -3,
-  kStageWorkingDir = -4,
-  kStageStdio = -5,
-  kStageExec = -6,
+  kStageSetns = -2,
+  kStageWorkingDir = -3,
+  kStageStdio = -4,
+  kStageExec = -5,
+  kStageCapabilities = -6,
+  kStageUser = -7,
+  kStageParentDeathSignal = -8,
+  kStageParentGone = -9,
 };
 
 struct ChildFailure {
   int stage;
   int err;
 };
+
+// What container runtimes grant a container's root by default (Docker's
+// list), less CAP_MKNOD: without a device cgroup a device node would reach
+// the host's disks. Everything else (CAP_SYS_ADMIN, CAP_SYS_MODULE,
+// CAP_SYS_TIME, CAP_NET_ADMIN...) would let a step change the host.
+constexpr int kKeptCapabilities[] = {
+    CAP_CHOWN,      CAP_DAC_OVERRIDE, CAP_FOWNER,  CAP_FSETID,           CAP_KILL,
+    CAP_SETGID,     CAP_SETUID,       CAP_SETPCAP, CAP_NET_BIND_SERVICE, CAP_NET_RAW,
+    CAP_SYS_CHROOT, CAP_AUDIT_WRITE,  CAP_SETFCAP};
+
+bool Kept(int cap) {
+  for (int kept : kKeptCapabilities) {
+    if (kept == cap) return true;
+  }
+  return false;
+}
 
 [[noreturn]] void ChildFail(int fd, int stage) {
   ChildFailure failure{stage, errno};
@@ -60,16 +107,27 @@ int MakeDirsChild(const char* path) {
   return 0;
 }
 
-int RunOp(const MountOp& op) {
+int SetReadOnly(int dirfd, const char* path, unsigned flags) {
+  MountAttr attr{kMountAttrRdonly, 0, 0, 0};
+  return static_cast<int>(::syscall(SYS_mount_setattr, dirfd, path, flags, &attr, sizeof attr));
+}
+
+int Bind(const char* source, const char* target, bool recursive, bool read_only) {
+  if (::mount(source, target, nullptr, MS_BIND | (recursive ? MS_REC : 0), nullptr) != 0) return -1;
+  if (!read_only) return 0;
+  return SetReadOnly(AT_FDCWD, target, recursive ? kAtRecursive : 0);
+}
+
+int RunOp(const MountOp& op, int* slots) {
   const char* source = op.source.c_str();
   const char* target = op.target.c_str();
   switch (op.kind) {
     case MountOp::kTmpfs:
-      return ::mount("tmpfs", target, "tmpfs", MS_NOSUID, "mode=0755");
+      return ::mount("tmpfs", target, "tmpfs", MS_NOSUID, op.data.c_str());
     case MountOp::kMkdirs:
       return MakeDirsChild(target);
     case MountOp::kTouch: {
-      int fd = ::open(target, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+      int fd = ::open(target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
       if (fd < 0) return errno == EEXIST ? 0 : -1;
       ::close(fd);
       return 0;
@@ -77,23 +135,44 @@ int RunOp(const MountOp& op) {
     case MountOp::kSymlink:
       return ::symlink(source, target) != 0 && errno != EEXIST ? -1 : 0;
     case MountOp::kBind:
-      return ::mount(source, target, nullptr, MS_BIND, nullptr);
-    case MountOp::kRbind:
-      return ::mount(source, target, nullptr, MS_BIND | MS_REC, nullptr);
+      return Bind(source, target, op.recursive, op.read_only);
+    case MountOp::kOverlay:
+      if (::mount("overlay", target, "overlay", 0, op.data.c_str()) == 0) return 0;
+      if (!op.optional) return -1;
+      return Bind(source, target, /*recursive=*/true, /*read_only=*/true);
     case MountOp::kProc:
-      if (::mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0) return 0;
-      return ::mount(source, target, nullptr, MS_BIND | MS_REC, nullptr);
-    case MountOp::kRemountReadOnly: {
-      // Keep the flags the kernel locks in a user namespace.
-      struct statvfs st {};
-      unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
-      if (::statvfs(target, &st) == 0) {
-        if (st.f_flag & ST_NOSUID) flags |= MS_NOSUID;
-        if (st.f_flag & ST_NODEV) flags |= MS_NODEV;
-        if (st.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+      return ::mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+    case MountOp::kSysfs:
+      return ::mount("sysfs", target, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                     nullptr);
+    case MountOp::kDevpts:
+      return ::mount("devpts", target, "devpts", MS_NOSUID | MS_NOEXEC,
+                     "newinstance,ptmxmode=0666,mode=0620");
+    case MountOp::kCloneTree: {
+      const unsigned flags = kOpenTreeClone | kOpenTreeCloexec | (op.recursive ? kAtRecursive : 0);
+      int fd = static_cast<int>(::syscall(SYS_open_tree, AT_FDCWD, source, flags));
+      if (fd < 0) return -1;
+      if (op.read_only &&
+          SetReadOnly(fd, "", kAtEmptyPath | (op.recursive ? kAtRecursive : 0)) != 0) {
+        ::close(fd);
+        return -1;
       }
-      return ::mount(nullptr, target, nullptr, flags, nullptr);
+      slots[op.slot] = fd;
+      return 0;
     }
+    case MountOp::kAttachTree:
+      if (slots[op.slot] < 0) {
+        errno = EBADF;
+        return -1;
+      }
+      return static_cast<int>(
+          ::syscall(SYS_move_mount, slots[op.slot], "", AT_FDCWD, target, kMoveMountFEmptyPath));
+    case MountOp::kPivot:
+      if (::chdir(target) != 0 || ::syscall(SYS_pivot_root, ".", ".") != 0 ||
+          ::umount2(".", MNT_DETACH) != 0 || ::chdir("/") != 0) {
+        return -1;
+      }
+      return 0;
   }
   return 0;
 }
@@ -101,7 +180,15 @@ int RunOp(const MountOp& op) {
 std::string OpText(const MountOp& op) {
   switch (op.kind) {
     case MountOp::kTmpfs:
-      return "mount tmpfs on " + op.target;
+    case MountOp::kProc:
+    case MountOp::kSysfs:
+    case MountOp::kDevpts: {
+      const char* type = op.kind == MountOp::kTmpfs   ? "tmpfs"
+                         : op.kind == MountOp::kProc  ? "proc"
+                         : op.kind == MountOp::kSysfs ? "sysfs"
+                                                      : "devpts";
+      return std::string("mount ") + type + " on " + op.target;
+    }
     case MountOp::kMkdirs:
       return "mkdir " + op.target;
     case MountOp::kTouch:
@@ -109,41 +196,62 @@ std::string OpText(const MountOp& op) {
     case MountOp::kSymlink:
       return "symlink " + op.target;
     case MountOp::kBind:
-    case MountOp::kRbind:
       return "mount " + op.source + " on " + op.target;
-    case MountOp::kProc:
-      return "mount proc on " + op.target;
-    case MountOp::kRemountReadOnly:
-      return "remount " + op.target + " read-only";
+    case MountOp::kOverlay:
+      return "mount an overlay of " + op.source + " on " + op.target;
+    case MountOp::kCloneTree:
+      return "clone the mount of " + op.source;
+    case MountOp::kAttachTree:
+      return "mount on " + op.target;
+    case MountOp::kPivot:
+      return "pivot_root into " + op.target;
   }
   return "?";
 }
 
-bool WriteProcFile(const std::string& path, const std::string& content) {
-  std::ofstream out(path);
-  out << content;
-  out.flush();
-  return static_cast<bool>(out);
+// Runs the plan in the child; returns the index of the failed op, or -1.
+int RunOps(const std::vector<MountOp>& ops, int* slots) {
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (RunOp(ops[i], slots) != 0 && !ops[i].optional) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int DropCapabilities() {
+  for (int cap = 0; cap <= 63; ++cap) {
+    if (Kept(cap)) continue;
+    if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
+      if (errno == EINVAL) break;  // past the kernel's last capability
+      return -1;
+    }
+  }
+  // Inheritable and ambient capabilities would survive exec past the bounding set.
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2]{};
+  if (::syscall(SYS_capget, &header, data) != 0) return -1;
+  for (int i = 0; i < 2; ++i) {
+    uint32_t mask = 0;
+    for (int cap : kKeptCapabilities) {
+      if (cap / 32 == i) mask |= 1u << (cap % 32);
+    }
+    data[i].effective &= mask;
+    data[i].permitted &= mask;
+    data[i].inheritable = 0;
+  }
+  if (::syscall(SYS_capset, &header, data) != 0) return -1;
+  return ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL ? -1
+                                                                                            : 0;
+}
+
+int SwitchUser(uid_t uid, gid_t gid) {
+  // In podsim's own user namespace setgroups is denied; the group list is
+  // then the one podsim had, which maps to nothing outside anyway.
+  if (::setgroups(1, &gid) != 0 && errno != EPERM) return -1;
+  if (::setresgid(gid, gid, gid) != 0) return -1;
+  return ::setresuid(uid, uid, uid);
 }
 
 }  // namespace
-
-Status CheckNamespaceSupport() {
-  if (::geteuid() == 0) return {};
-  // Unprivileged user namespaces: try one.
-  pid_t pid =
-      static_cast<pid_t>(::syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | SIGCHLD,
-                                   nullptr, nullptr, nullptr, 0));
-  if (pid == 0) ::_exit(0);
-  if (pid < 0) {
-    return Fail(ErrnoError(
-        "podsim needs root, or unprivileged user namespaces, to create a container's mount and "
-        "PID namespaces (run it with sudo); clone"));
-  }
-  int status = 0;
-  RetryEintr([&] { return ::waitpid(pid, &status, 0); });
-  return {};
-}
 
 Result<ContainerProcess> ContainerProcess::Launch(const LaunchSpec& spec) {
   if (spec.argv.empty()) return Fail("no command to run");
@@ -151,11 +259,6 @@ Result<ContainerProcess> ContainerProcess::Launch(const LaunchSpec& spec) {
   if (::pipe2(start_pipe, O_CLOEXEC) != 0) return Fail(ErrnoError("pipe"));
   UniqueFd start_read(start_pipe[0]);
   UniqueFd start_write(start_pipe[1]);
-  const bool user_ns = ::geteuid() != 0;
-  int sync_pipe[2] = {-1, -1};
-  if (user_ns && ::pipe2(sync_pipe, O_CLOEXEC) != 0) return Fail(ErrnoError("pipe"));
-  UniqueFd sync_read(sync_pipe[0]);
-  UniqueFd sync_write(sync_pipe[1]);
 
   // Everything the child touches is prepared here: it must not allocate.
   std::vector<char*> argv;
@@ -164,31 +267,25 @@ Result<ContainerProcess> ContainerProcess::Launch(const LaunchSpec& spec) {
   std::vector<char*> envp;
   for (const std::string& e : spec.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
+  std::vector<int> slots(static_cast<size_t>(spec.mounts.slots) + 1, -1);
   const std::string working_dir = spec.working_dir.empty() ? "/" : spec.working_dir;
   const int write_fd = start_write.get();
 
-  unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | SIGCHLD;
-  if (user_ns) flags |= CLONE_NEWUSER;
-  const uid_t uid = ::geteuid();
-  const gid_t gid = ::getegid();
-  pid_t pid = static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, 0));
+  pid_t pid = static_cast<pid_t>(
+      ::syscall(SYS_clone, CLONE_NEWNS | CLONE_NEWPID | SIGCHLD, nullptr, nullptr, nullptr, 0));
   if (pid < 0) return Fail(ErrnoError("clone a container process"));
   if (pid == 0) {
-    if (user_ns) {
-      char go = 0;
-      ::close(sync_write.get());
-      if (::read(sync_read.get(), &go, 1) != 1) ChildFail(write_fd, kStageUserNs);
+    for (const auto& [fd, type] :
+         {std::pair{spec.net_ns, CLONE_NEWNET}, std::pair{spec.uts_ns, CLONE_NEWUTS},
+          std::pair{spec.ipc_ns, CLONE_NEWIPC}}) {
+      if (fd >= 0 && ::setns(fd, type) != 0) ChildFail(write_fd, kStageSetns);
     }
     ::setsid();
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
       ChildFail(write_fd, kStagePrivate);
     }
-    for (size_t i = 0; i < spec.mounts.size(); ++i) {
-      if (RunOp(spec.mounts[i]) != 0) ChildFail(write_fd, static_cast<int>(i));
-    }
-    if (::chdir(spec.root_dir.c_str()) != 0 || ::syscall(SYS_pivot_root, ".", ".") != 0 ||
-        ::umount2(".", MNT_DETACH) != 0 || ::chdir("/") != 0) {
-      ChildFail(write_fd, kStagePivot);
+    if (int failed = RunOps(spec.mounts.ops, slots.data()); failed >= 0) {
+      ChildFail(write_fd, failed);
     }
     if (MakeDirsChild(working_dir.c_str()) != 0 || ::chdir(working_dir.c_str()) != 0) {
       ChildFail(write_fd, kStageWorkingDir);
@@ -199,21 +296,26 @@ Result<ContainerProcess> ContainerProcess::Launch(const LaunchSpec& spec) {
     if (::dup2(spec.output_fd, 1) < 0 || ::dup2(spec.output_fd, 2) < 0) {
       ChildFail(write_fd, kStageStdio);
     }
+    if (DropCapabilities() != 0) ChildFail(write_fd, kStageCapabilities);
+    if (SwitchUser(spec.uid, spec.gid) != 0) ChildFail(write_fd, kStageUser);
+    // After the user switch, which clears the parent-death signal; then
+    // podsim may have died before it was set: its pidfd says so.
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) {
+      ChildFail(write_fd, kStageParentDeathSignal);
+    }
+    if (spec.parent_pidfd >= 0) {
+      pollfd parent{spec.parent_pidfd, POLLIN, 0};
+      if (::poll(&parent, 1, 0) != 0) {
+        errno = ESRCH;
+        ChildFail(write_fd, kStageParentGone);
+      }
+    }
     ::sigprocmask(SIG_SETMASK, &spec.signal_mask, nullptr);
     environ = envp.data();
     ::execvp(argv[0], argv.data());
     ChildFail(write_fd, kStageExec);
   }
   start_write.Reset();
-  if (user_ns) {
-    sync_read.Reset();
-    const std::string proc = "/proc/" + std::to_string(pid);
-    bool ok = WriteProcFile(proc + "/setgroups", "deny") &&
-              WriteProcFile(proc + "/uid_map", "0 " + std::to_string(uid) + " 1") &&
-              WriteProcFile(proc + "/gid_map", "0 " + std::to_string(gid) + " 1");
-    if (ok) (void)!::write(sync_write.get(), "g", 1);
-    sync_write.Reset();
-  }
   UniqueFd pid_fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   if (!pid_fd.valid()) {
     Error error = ErrnoError("pidfd_open");
@@ -222,23 +324,25 @@ Result<ContainerProcess> ContainerProcess::Launch(const LaunchSpec& spec) {
     RetryEintr([&] { return ::waitpid(pid, &status, 0); });
     return Fail(error);
   }
-  return ContainerProcess(pid, std::move(pid_fd), std::move(start_read), spec.argv, spec.mounts);
+  return ContainerProcess(pid, std::move(pid_fd), std::move(start_read), spec);
 }
 
 ContainerProcess::ContainerProcess(pid_t pid, UniqueFd pid_fd, UniqueFd start_fd,
-                                   std::vector<std::string> argv, std::vector<MountOp> mounts)
+                                   const LaunchSpec& spec)
     : pid_(pid),
       pid_fd_(std::move(pid_fd)),
       start_fd_(std::move(start_fd)),
-      argv_(std::move(argv)),
-      mounts_(std::move(mounts)) {}
+      command_(spec.argv[0]),
+      uid_(spec.uid),
+      mounts_(spec.mounts.ops) {}
 
 ContainerProcess::ContainerProcess(ContainerProcess&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)),
       reaped_(other.reaped_),
       pid_fd_(std::move(other.pid_fd_)),
       start_fd_(std::move(other.start_fd_)),
-      argv_(std::move(other.argv_)),
+      command_(std::move(other.command_)),
+      uid_(other.uid_),
       mounts_(std::move(other.mounts_)) {}
 
 ContainerProcess::~ContainerProcess() {
@@ -256,17 +360,29 @@ Status ContainerProcess::TakeStartResult() {
   if (n != static_cast<ssize_t>(sizeof failure)) return Fail("container start: lost its report");
   switch (failure.stage) {
     case kStageExec:
-      return Fail(DescribeStartError(argv_[0], failure.err), failure.err);
+      return Fail(DescribeStartError(command_, failure.err), failure.err);
     case kStagePrivate:
       return Fail(ErrnoError("make the mounts private", failure.err));
-    case kStageUserNs:
-      return Fail(ErrnoError("map the user namespace", failure.err));
-    case kStagePivot:
-      return Fail(ErrnoError("pivot_root into the container root", failure.err));
+    case kStageSetns:
+      return Fail(ErrnoError("join the pod's namespaces", failure.err));
     case kStageWorkingDir:
       return Fail(ErrnoError("chdir to the working directory", failure.err));
     case kStageStdio:
       return Fail(ErrnoError("set up stdio", failure.err));
+    case kStageCapabilities:
+      return Fail(ErrnoError("drop capabilities", failure.err));
+    case kStageUser:
+      // EINVAL: the user is not mapped in podsim's own user namespace.
+      return Fail(ErrnoError(
+          "run as user " + std::to_string(uid_) +
+              (failure.err == EINVAL ? " (podsim runs unprivileged and maps only its own user, "
+                                       "as root: run podsim as root for runAsUser)"
+                                     : ""),
+          failure.err));
+    case kStageParentDeathSignal:
+      return Fail(ErrnoError("prctl PR_SET_PDEATHSIG", failure.err));
+    case kStageParentGone:
+      return Fail(ErrnoError("podsim ended before the container started", failure.err));
     default:
       if (failure.stage >= 0 && static_cast<size_t>(failure.stage) < mounts_.size()) {
         return Fail(ErrnoError(OpText(mounts_[failure.stage]), failure.err));
@@ -288,6 +404,21 @@ std::optional<int> ContainerProcess::TryReap() {
 
 void ContainerProcess::Signal(int signo) const {
   if (pid_ > 0 && !reaped_) ::kill(pid_, signo);
+}
+
+bool MountOpsWork(const std::vector<MountOp>& ops) {
+  std::vector<int> slots(ops.size() + 1, -1);
+  pid_t pid =
+      static_cast<pid_t>(::syscall(SYS_clone, CLONE_NEWNS | SIGCHLD, nullptr, nullptr, nullptr, 0));
+  if (pid < 0) return false;
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) ::_exit(1);
+    ::_exit(RunOps(ops, slots.data()) < 0 ? 0 : 1);
+  }
+  int status = 0;
+  if (RetryEintr([&] { return ::waitpid(pid, &status, 0); }) != pid) return false;
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 }  // namespace podstep::podsim

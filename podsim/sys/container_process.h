@@ -1,9 +1,15 @@
 #pragma once
 // One simulated container as a process: cloned into new mount and PID
-// namespaces (and a user namespace when podsim is not root), it builds its
-// root from a MountOp plan, pivots into it, and execs the command as PID 1.
+// namespaces, it joins the pod's shared namespaces, builds its file-system
+// view from a MountPlan, pivots into it, drops to the container runtimes'
+// default capabilities and to its user, and execs the command as PID 1.
 // Only async-signal-safe calls happen between clone and exec; a failure
 // there is reported through a close-on-exec pipe.
+//
+// Nothing outlives podsim: the process gets PR_SET_PDEATHSIG(SIGKILL) (and
+// checks podsim is still alive once it is set); when a PID namespace's
+// first process dies the kernel kills every other process in it; mounts
+// exist only in the container's own mount namespace.
 
 #include <signal.h>
 #include <sys/types.h>
@@ -13,15 +19,13 @@
 #include <vector>
 
 #include "common/error.h"
-#include "podsim/mount_plan.h"
 #include "common/sys/unique_fd.h"
+#include "podsim/mount_plan.h"
 
 namespace podstep::podsim {
 
 struct LaunchSpec {
-  /// Host directory the container's root tmpfs is mounted on (must exist).
-  std::string root_dir;
-  std::vector<MountOp> mounts;
+  MountPlan mounts;
   /// argv[0] is resolved through the PATH of `env` inside the container.
   std::vector<std::string> argv;
   /// "NAME=value" each.
@@ -32,11 +36,17 @@ struct LaunchSpec {
   int output_fd = -1;
   /// The signal mask the container starts with.
   sigset_t signal_mask{};
+  /// Namespaces to join (nsfs descriptors); -1 keeps podsim's.
+  int net_ns = -1;
+  int uts_ns = -1;
+  int ipc_ns = -1;
+  /// The user the command runs as (its only group is `gid`).
+  uid_t uid = 0;
+  gid_t gid = 0;
+  /// A pidfd of podsim itself: the child exits when podsim died before
+  /// PR_SET_PDEATHSIG took effect.
+  int parent_pidfd = -1;
 };
-
-/// Whether this process can create the namespaces: root, or unprivileged
-/// user namespaces. Fails with what to do when neither.
-Status CheckNamespaceSupport();
 
 class ContainerProcess {
  public:
@@ -51,7 +61,7 @@ class ContainerProcess {
   ~ContainerProcess();
 
   [[nodiscard]] pid_t pid() const { return pid_; }
-  /// Readable once the exec happened or failed (then TakeStartResult()).
+  /// Readable once the exec happened or failed (then TakeStartResult()); -1 after that.
   [[nodiscard]] int start_fd() const { return start_fd_.get(); }
   /// Readable once the process ended (then TryReap()).
   [[nodiscard]] int pid_fd() const { return pid_fd_.get(); }
@@ -67,14 +77,19 @@ class ContainerProcess {
   void Signal(int signo) const;
 
  private:
-  ContainerProcess(pid_t pid, UniqueFd pid_fd, UniqueFd start_fd, std::vector<std::string> argv,
-                   std::vector<MountOp> mounts);
+  ContainerProcess(pid_t pid, UniqueFd pid_fd, UniqueFd start_fd, const LaunchSpec& spec);
   pid_t pid_ = -1;
   bool reaped_ = false;
   UniqueFd pid_fd_;
   UniqueFd start_fd_;
-  std::vector<std::string> argv_;
+  std::string command_;
+  uid_t uid_ = 0;
   std::vector<MountOp> mounts_;
 };
+
+/// Runs `ops` (host paths, no kPivot) in a throwaway mount namespace: true
+/// when every one succeeded. podsim asks it whether overlayfs stacks on the
+/// host root here.
+bool MountOpsWork(const std::vector<MountOp>& ops);
 
 }  // namespace podstep::podsim

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "common/sys/file_util.h"
+
 namespace podstep::podsim {
 namespace {
 
@@ -43,6 +45,12 @@ HostFs::Type RealHostFs::TypeOf(const std::string& path) {
   if (S_ISDIR(st.st_mode)) return Type::kDirectory;
   if (S_ISLNK(st.st_mode)) return Type::kSymlink;
   return Type::kOther;
+}
+
+std::vector<HostMount> RealHostFs::Mounts() {
+  auto text = ReadFileIfExists("/proc/self/mountinfo");
+  if (!text || !*text) return {};
+  return ParseMountInfo(**text);
 }
 
 }  // namespace podstep::podsim

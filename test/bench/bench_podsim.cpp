@@ -1,6 +1,7 @@
 // Benchmarks of whole pods through podsim (printed, never asserted):
-//  * a 20-step Task of `true`, end to end (`podsim run` wall time), against
-//    a 1-step Task, so the per-step cost shows;
+//  * a 20-step Task of `true`, end to end (`podsim run` wall time, and the
+//    CPU time of podsim and its containers, which a loaded machine skews
+//    less), against a 1-step Task, so the per-step cost shows;
 //  * step-to-step hand-off inside real pods: each step's command is the
 //    stamp program recording CLOCK_MONOTONIC at its first instruction into a
 //    step result; consecutive stamps differ by the previous command's run,
@@ -9,6 +10,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,13 +71,26 @@ double Percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
 }
 
-// Median wall time in ms of `podsim run` on `yaml`.
-std::vector<double> TimeRuns(const std::string& podsim, const std::string& yaml, int runs,
-                             const std::string& dir) {
+double CpuMs() {
+  rusage usage{};
+  getrusage(RUSAGE_CHILDREN, &usage);
+  auto ms = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e3 + t.tv_usec / 1e3; };
+  return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
+
+struct Timings {
+  std::vector<double> wall_ms;
+  std::vector<double> cpu_ms;  // podsim and every container it reaped
+};
+
+// Wall and CPU times of `podsim run` on `yaml`.
+Timings TimeRuns(const std::string& podsim, const std::string& yaml, int runs,
+                 const std::string& dir) {
   const std::string file = dir + "/task.yaml";
   std::ofstream(file) << yaml;
-  std::vector<double> ms;
+  Timings t;
   for (int i = 0; i < runs; ++i) {
+    const double cpu = CpuMs();
     const auto start = Clock::now();
     int rc = Run({podsim, "run", "--output", "json", file}, dir + "/out.json");
     const auto end = Clock::now();
@@ -83,9 +98,10 @@ std::vector<double> TimeRuns(const std::string& podsim, const std::string& yaml,
       std::fprintf(stderr, "podsim run failed (%d); see %s/out.json\n", rc, dir.c_str());
       std::exit(1);
     }
-    ms.push_back(std::chrono::duration<double, std::milli>(end - start).count());
+    t.wall_ms.push_back(std::chrono::duration<double, std::milli>(end - start).count());
+    t.cpu_ms.push_back(CpuMs() - cpu);
   }
-  return ms;
+  return t;
 }
 
 }  // namespace
@@ -101,15 +117,16 @@ int main(int argc, char** argv) {
   char dir_template[] = "/tmp/bench-podsim-XXXXXX";
   const std::string dir = mkdtemp(dir_template);
 
-  auto one = TimeRuns(podsim, TaskOf(1, ""), runs, dir);
-  auto twenty = TimeRuns(podsim, TaskOf(20, ""), runs, dir);
+  const Timings one = TimeRuns(podsim, TaskOf(1, ""), runs, dir);
+  const Timings twenty = TimeRuns(podsim, TaskOf(20, ""), runs, dir);
   std::printf("podsim run, Task of `true` steps (%d runs each):\n", runs);
-  std::printf("  1 step:   median %.1f ms, p90 %.1f ms\n", Percentile(one, 0.5),
-              Percentile(one, 0.9));
-  std::printf("  20 steps: median %.1f ms, p90 %.1f ms\n", Percentile(twenty, 0.5),
-              Percentile(twenty, 0.9));
+  for (const auto& [label, t] : {std::pair{"1 step:  ", &one}, std::pair{"20 steps:", &twenty}}) {
+    std::printf("  %s median %.1f ms, p90 %.1f ms; CPU median %.1f ms\n", label,
+                Percentile(t->wall_ms, 0.5), Percentile(t->wall_ms, 0.9),
+                Percentile(t->cpu_ms, 0.5));
+  }
   std::printf("  per extra step: %.2f ms\n",
-              (Percentile(twenty, 0.5) - Percentile(one, 0.5)) / 19.0);
+              (Percentile(twenty.wall_ms, 0.5) - Percentile(one.wall_ms, 0.5)) / 19.0);
 
   std::vector<double> handoffs;
   const std::string file = dir + "/stamps.yaml";

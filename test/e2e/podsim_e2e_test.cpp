@@ -114,17 +114,18 @@ TEST_F(PodsimTest, SidecarsGateTheFirstStepAndAreStoppedWithNop) {
   EXPECT_EQ(Log("step-a").substr(0, 6), "READY\n");
   EXPECT_NE(Log("step-a").find("..data"), std::string::npos);
   ASSERT_EQ(run.result["sidecars"].size(), 2u);
-  // Stopped by swapping in the nop image: the sidecar's own command is not in it...
-  json with_command = run.result["sidecars"][0];
-  EXPECT_EQ(with_command["terminated"]["reason"], "StartError");
-  EXPECT_EQ(with_command["terminated"]["exitCode"], 128);
-  EXPECT_EQ(with_command["terminated"]["message"],
-            "exec: \"sh\": executable file not found in $PATH");
+  // The TaskRun completed with its steps, while its sidecars still ran...
+  EXPECT_TRUE(run.result["sidecars"][0].contains("running")) << run.result.dump();
+  EXPECT_TRUE(run.result["sidecars"][1].contains("running")) << run.result.dump();
+  // ...then they were stopped by swapping in the nop image: the sidecar's
+  // own command is not in it...
+  EXPECT_NE(Log("sidecar-with-command")
+                .find("podsim: container did not start: exec: \"sh\": executable file not found "
+                      "in $PATH"),
+            std::string::npos)
+      << Log("sidecar-with-command");
   // ...while without a command the nop image's entrypoint runs and exits 0.
   if (!NopIsStatic()) GTEST_SKIP() << "nop is dynamically linked in this build";
-  json no_command = run.result["sidecars"][1];
-  EXPECT_EQ(no_command["terminated"]["reason"], "Completed");
-  EXPECT_EQ(no_command["terminated"]["exitCode"], 0);
   EXPECT_NE(Log("sidecar-no-command").find("Exiting..."), std::string::npos);
 }
 

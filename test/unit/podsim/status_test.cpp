@@ -1,12 +1,11 @@
-// How podsim turns a finished pod into a TaskRun status (CONTRACT.md §12),
-// and how it plans a container's mounts — both pure.
+// How podsim turns a finished pod into a TaskRun status (CONTRACT.md §12);
+// pure. (The mount plan's tests are in mount_plan_test.cpp.)
 
 #include <gtest/gtest.h>
 
 #include <map>
 
 #include "podsim/kubelet.h"
-#include "podsim/mount_plan.h"
 #include "podsim/taskrun_status.h"
 
 namespace podstep::podsim {
@@ -93,62 +92,6 @@ TEST(PodsimStatus, TerminationMessageBudget) {
   EXPECT_EQ(TerminationMessageBudget(3), 4096u);
   EXPECT_EQ(TerminationMessageBudget(4), 3072u);
   EXPECT_EQ(TerminationMessageBudget(22), 558u);
-}
-
-class FakeHostFs : public HostFs {
- public:
-  std::map<std::string, std::vector<Entry>> dirs;
-  std::vector<Entry> List(const std::string& dir) override { return dirs[dir]; }
-  Type TypeOf(const std::string& path) override {
-    if (dirs.contains(path)) return Type::kDirectory;
-    return path.starts_with("/dev/") ? Type::kOther : Type::kMissing;
-  }
-};
-
-TEST(PodsimMountPlan, HostDirsHoldingAMountPathAreRebuiltNotBound) {
-  FakeHostFs host;
-  using T = HostFs::Type;
-  host.dirs["/"] = {{"bin", T::kSymlink, "usr/bin"},
-                    {"dev", T::kDirectory, ""},
-                    {"proc", T::kDirectory, ""},
-                    {"tmp", T::kDirectory, ""},
-                    {"usr", T::kDirectory, ""}};
-  host.dirs["/tmp"] = {{"a", T::kDirectory, ""}, {"f", T::kOther, ""}};
-  auto ops = PlanContainerRoot(
-      "/r", {{"/tmp/vol", "/src", false, true}, {"/tekton/x", "/s2", false, false}}, true, host);
-  ASSERT_TRUE(ops) << ops.error().message;
-  auto has = [&](MountOp op) { return std::find(ops->begin(), ops->end(), op) != ops->end(); };
-  EXPECT_EQ((*ops)[0], (MountOp{MountOp::kTmpfs, "", "/r"}));
-  EXPECT_TRUE(has({MountOp::kSymlink, "usr/bin", "/r/bin"}));
-  EXPECT_TRUE(has({MountOp::kRbind, "/usr", "/r/usr"}));
-  EXPECT_FALSE(has({MountOp::kRbind, "/tmp", "/r/tmp"}));  // holds a mount path
-  EXPECT_TRUE(has({MountOp::kRbind, "/tmp/a", "/r/tmp/a"}));
-  EXPECT_TRUE(has({MountOp::kBind, "/tmp/f", "/r/tmp/f"}));
-  EXPECT_TRUE(has({MountOp::kProc, "/proc", "/r/proc"}));
-  EXPECT_FALSE(has({MountOp::kRbind, "/dev", "/r/dev"}));
-  EXPECT_TRUE(has({MountOp::kBind, "/src", "/r/tmp/vol"}));
-  EXPECT_TRUE(has({MountOp::kRemountReadOnly, "", "/r/tmp/vol"}));
-  EXPECT_TRUE(has({MountOp::kMkdirs, "", "/r/tekton/x"}));
-  EXPECT_FALSE(has({MountOp::kRemountReadOnly, "", "/r/tekton/x"}));
-}
-
-TEST(PodsimMountPlan, NopImageHoldsOnlyItsRequests) {
-  FakeHostFs host;
-  host.dirs["/"] = {{"usr", HostFs::Type::kDirectory, ""}};
-  auto ops = PlanContainerRoot("/r", {{"/ko-app/nop", "/b/nop", true, true}}, false, host);
-  ASSERT_TRUE(ops);
-  for (const MountOp& op : *ops) EXPECT_NE(op.source, "/usr");
-  EXPECT_NE(std::find(ops->begin(), ops->end(), MountOp{MountOp::kBind, "/b/nop", "/r/ko-app/nop"}),
-            ops->end());
-}
-
-TEST(PodsimMountPlan, RefusesProcAndHostFiles) {
-  FakeHostFs host;
-  host.dirs["/"] = {{"etc", HostFs::Type::kOther, ""}};
-  EXPECT_EQ(PlanContainerRoot("/r", {{"/proc/x", "/s", false, false}}, true, host).error().message,
-            "mount path /proc/x: /proc is reserved");
-  EXPECT_EQ(PlanContainerRoot("/r", {{"/etc/x", "/s", false, false}}, true, host).error().message,
-            "mount path under /etc: /etc is not a directory on the host");
 }
 
 }  // namespace

@@ -1,0 +1,82 @@
+#include "podsim/sys/pod_dir.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace podstep::podsim {
+namespace {
+
+constexpr const char* kPrefix = "podsim-";
+constexpr const char* kLockName = "podsim.lock";
+
+void RemoveTree(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+}
+
+}  // namespace
+
+std::string PodTempRoot(const std::string& configured) {
+  if (!configured.empty()) return configured;
+  const char* tmp = ::getenv("TMPDIR");
+  return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+}
+
+Result<PodDir> PodDir::Create(const std::string& temp_root, const std::string& pod_name) {
+  std::string hint = pod_name.substr(0, 40);
+  for (char& c : hint) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) c = '-';
+  }
+  std::string path = PodTempRoot(temp_root) + "/" + kPrefix + hint + "-XXXXXX";
+  if (::mkdtemp(path.data()) == nullptr) {
+    return Fail(ErrnoError("make the pod directory " + path + " (set TMPDIR to a writable one)"));
+  }
+  ::chmod(path.c_str(), 0755);
+  // Locked before it gets its name: a sweeper never sees an unlocked
+  // podsim.lock of a live run.
+  std::string temp_lock = path + "/.lock-XXXXXX";
+  UniqueFd lock(::mkostemp(temp_lock.data(), O_CLOEXEC));
+  if (!lock.valid() || ::flock(lock.get(), LOCK_EX) != 0 ||
+      ::rename(temp_lock.c_str(), (path + "/" + kLockName).c_str()) != 0) {
+    Error error = ErrnoError("lock the pod directory " + path);
+    RemoveTree(path);
+    return Fail(error);
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  (void)!::write(lock.get(), pid.data(), pid.size());
+  return PodDir(std::move(path), std::move(lock));
+}
+
+PodDir::~PodDir() {
+  if (!path_.empty()) RemoveTree(path_);
+}
+
+int SweepStalePodDirs(const std::string& temp_root) {
+  const std::string root = PodTempRoot(temp_root);
+  DIR* dir = ::opendir(root.c_str());
+  if (dir == nullptr) return 0;
+  int swept = 0;
+  while (dirent* e = ::readdir(dir)) {
+    const std::string name = e->d_name;
+    if (!name.starts_with(kPrefix)) continue;
+    const std::string path = root + "/" + name;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid()) {
+      continue;
+    }
+    UniqueFd lock(::open((path + "/" + kLockName).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!lock.valid() || ::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) continue;
+    RemoveTree(path);
+    ++swept;
+  }
+  ::closedir(dir);
+  return swept;
+}
+
+}  // namespace podstep::podsim

@@ -1,0 +1,520 @@
+// The kubelet's decisions on a fake runtime whose containers follow
+// scripts on a fake clock: start order, termination messages, grace
+// periods, the nop swap, the verdict before the sidecars' stop, deadlines,
+// users, and the splitting of output into log lines.
+
+#include "podsim/kubelet.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <map>
+#include <queue>
+#include <set>
+
+namespace podstep::podsim {
+namespace {
+
+using namespace std::chrono_literals;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kForever = milliseconds::max();
+
+// How a container behaves, keyed by its command (argv[0]).
+struct Script {
+  milliseconds runs_for = 0ms;
+  int exit_code = 0;
+  bool ignores_sigterm = false;
+  std::string output;
+  std::string start_error;
+  std::string termination_message;
+};
+
+Script Runs(milliseconds runs_for, int exit_code = 0) {
+  Script script;
+  script.runs_for = runs_for;
+  script.exit_code = exit_code;
+  return script;
+}
+
+Script IgnoresSigterm(Script script) {
+  script.ignores_sigterm = true;
+  return script;
+}
+
+class FakeRuntime : public PodRuntime {
+ public:
+  struct Signaled {
+    RunId run;
+    int signo;
+    milliseconds at;
+  };
+
+  std::map<std::string, Script> scripts;
+  std::vector<ContainerLaunch> launches;
+  std::vector<Signaled> signals;
+  std::vector<std::pair<milliseconds, std::map<std::string, std::string>>> downward;
+  std::optional<milliseconds> interrupt_at;
+
+  milliseconds Now() const { return std::chrono::duration_cast<milliseconds>(now_ - start_); }
+
+  std::string VolumeDir(size_t volume) const override { return "/pod/v/" + std::to_string(volume); }
+  std::string TerminationFile(size_t container) const override {
+    return "/pod/t/" + std::to_string(container);
+  }
+  Status PrepareVolumes(size_t) override { return {}; }
+  Status WriteDownward(size_t, const std::map<std::string, std::string>& files) override {
+    downward.emplace_back(Now(), files);
+    return {};
+  }
+  Status ResetTerminationFile(size_t container) override {
+    messages_[container].clear();
+    return {};
+  }
+  std::string ReadTerminationMessage(size_t container, size_t budget) override {
+    const std::string& m = messages_[container];
+    return m.size() > budget ? m.substr(m.size() - budget) : m;
+  }
+
+  Status Start(const ContainerLaunch& launch) override {
+    launches.push_back(launch);
+    const std::string& command = launch.argv.at(0);
+    if (launch.nop_image && command != "/ko-app/nop") {
+      FailStart(launch.run, "exec: \"" + command + "\": executable file not found in $PATH");
+      return {};
+    }
+    Script script = launch.nop_image ? Script{} : scripts.at(command);
+    if (!script.start_error.empty()) {
+      FailStart(launch.run, script.start_error);
+      return {};
+    }
+    if (!launch.nop_image) messages_[launch.container] = script.termination_message;
+    Schedule(now_, RuntimeEvent::Started(launch.run, {}));
+    if (!script.output.empty()) Schedule(now_, RuntimeEvent::Output(launch.run, script.output));
+    ignores_sigterm_[launch.run] = script.ignores_sigterm;
+    if (script.runs_for != kForever) Exit(launch.run, script.exit_code, now_ + script.runs_for);
+    return {};
+  }
+
+  void Signal(RunId run, int signo) override {
+    signals.push_back({run, signo, Now()});
+    if (exited_.contains(run)) return;
+    if (signo == SIGKILL || !ignores_sigterm_[run]) Exit(run, 128 + signo, now_);
+  }
+
+  std::vector<RuntimeEvent> Wait(std::optional<SteadyClock::time_point> until) override {
+    if (interrupt_at && (queue_.empty() || start_ + *interrupt_at < queue_.top().at) &&
+        (!until || start_ + *interrupt_at <= *until)) {
+      now_ = std::max(now_, start_ + *interrupt_at);
+      interrupt_at.reset();
+      return {RuntimeEvent::Interrupted("interrupted by SIGTERM")};
+    }
+    if (queue_.empty() || (until && *until < queue_.top().at)) {
+      if (!until) return {RuntimeEvent::Interrupted("fake: waiting forever")};
+      now_ = std::max(now_, *until);
+      return {};
+    }
+    now_ = std::max(now_, queue_.top().at);
+    std::vector<RuntimeEvent> events;
+    while (!queue_.empty() && queue_.top().at <= now_) {
+      events.push_back(queue_.top().event);
+      queue_.pop();
+    }
+    return events;
+  }
+
+  SteadyClock::time_point SteadyNow() override { return now_; }
+  Clock::time_point WallNow() override { return Wall(Now()); }
+  static Clock::time_point Wall(milliseconds since_start) {
+    return Clock::time_point(1'700'000'000s) + since_start;
+  }
+
+ private:
+  struct Scheduled {
+    SteadyClock::time_point at;
+    long sequence;
+    RuntimeEvent event;
+    bool operator>(const Scheduled& other) const {
+      return at != other.at ? at > other.at : sequence > other.sequence;
+    }
+  };
+
+  void Schedule(SteadyClock::time_point at, RuntimeEvent event) {
+    queue_.push({at, sequence_++, std::move(event)});
+  }
+  void FailStart(RunId run, const std::string& message) {
+    Schedule(now_, RuntimeEvent::Started(run, Fail(message)));
+    Exit(run, 127, now_);
+  }
+  void Exit(RunId run, int code, SteadyClock::time_point at) {
+    if (exited_.contains(run)) return;
+    exited_.insert(run);
+    Schedule(at, RuntimeEvent::Exited(run, code));
+    Schedule(at, RuntimeEvent::OutputClosed(run));
+  }
+  // Exit() schedules once: a later SIGKILL of a run already ending does nothing.
+  std::set<RunId> exited_;
+
+  SteadyClock::time_point start_ = SteadyClock::time_point(100h);
+  SteadyClock::time_point now_ = start_;
+  long sequence_ = 0;
+  std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue_;
+  std::map<size_t, std::string> messages_;
+  std::map<RunId, bool> ignores_sigterm_;
+};
+
+class RecordingSink : public LogSink {
+ public:
+  void Line(const std::string& container, std::string_view line) override {
+    lines.push_back(container + ": " + std::string(line));
+  }
+  std::vector<std::string> lines;
+};
+
+Container MakeContainer(const std::string& name, const std::string& command) {
+  Container c;
+  c.name = name;
+  c.command = {command};
+  return c;
+}
+
+PodSpec TaskRunPod() {
+  PodSpec pod;
+  pod.name = "tr-pod";
+  pod.uid = "u1";
+  pod.init_containers = {MakeContainer("prepare", "prepare")};
+  pod.containers = {MakeContainer("step-a", "step-a"), MakeContainer("step-b", "step-b"),
+                    MakeContainer("sidecar-db", "db")};
+  Volume downward;
+  downward.name = "downward";
+  downward.kind = Volume::kDownwardApi;
+  downward.items = {{"ready", "metadata.annotations['tekton.dev/ready']"},
+                    {"cancel", "metadata.annotations['tekton.dev/cancel']"}};
+  pod.volumes = {downward};
+  return pod;
+}
+
+class KubeletTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    rt_.scripts["prepare"] = Runs(5ms);
+    rt_.scripts["step-a"] = Runs(1000ms);
+    rt_.scripts["step-a"].termination_message = R"([{"key":"r"}])";
+    rt_.scripts["step-b"] = Runs(2000ms);
+    rt_.scripts["db"] = IgnoresSigterm(Runs(kForever));
+    options_.entrypoint_bin = "/bin/ep";
+    options_.nop_bin = "/bin/nop";
+    options_.grace = 30s;
+    options_.on_verdict = [&](const PodRun& run) {
+      verdicts_.push_back(run);
+      verdict_at_ = rt_.Now();
+    };
+  }
+
+  Result<PodRun> Run(const PodSpec& pod) { return RunPodOn(pod, options_, sink_, rt_); }
+
+  FakeRuntime rt_;
+  KubeletOptions options_;
+  RecordingSink sink_;
+  std::vector<PodRun> verdicts_;
+  milliseconds verdict_at_{-1};
+};
+
+TEST_F(KubeletTest, VerdictComesWhenTheStepsEndThenSidecarsAreSwappedForNop) {
+  auto run = Run(TaskRunPod());
+  ASSERT_TRUE(run) << run.error().message;
+  // The steps ended at 5 ms + 2 s: the verdict came then, with the sidecar
+  // still running, though it ignores SIGTERM and the grace period is 30 s.
+  ASSERT_EQ(verdicts_.size(), 1u);
+  EXPECT_EQ(verdict_at_, 2005ms);
+  const PodRun& verdict = verdicts_[0];
+  EXPECT_EQ(verdict.completion_time, FakeRuntime::Wall(2005ms));
+  EXPECT_TRUE(verdict.containers[2].started);
+  EXPECT_FALSE(verdict.containers[2].terminated);
+  EXPECT_EQ(verdict.containers[0].message, R"([{"key":"r"}])");
+  // Then: SIGTERM, SIGKILL after the grace period, and the nop image.
+  ASSERT_EQ(rt_.signals.size(), 2u);
+  EXPECT_EQ(rt_.signals[0].signo, SIGTERM);
+  EXPECT_EQ(rt_.signals[0].at, 2005ms);
+  EXPECT_EQ(rt_.signals[1].signo, SIGKILL);
+  EXPECT_EQ(rt_.signals[1].at, 32005ms);
+  ASSERT_EQ(rt_.launches.size(), 5u);
+  EXPECT_TRUE(rt_.launches[4].nop_image);
+  EXPECT_EQ(rt_.launches[4].argv, std::vector<std::string>{"db"});
+  const ContainerStatus& db = run->containers[2];
+  EXPECT_TRUE(db.replaced_by_nop);
+  EXPECT_EQ(db.reason, "StartError");
+  EXPECT_EQ(db.message, "exec: \"db\": executable file not found in $PATH");
+  // The completion time stays the steps' end.
+  EXPECT_EQ(run->completion_time, FakeRuntime::Wall(2005ms));
+  EXPECT_EQ(run->containers[1].finished_at, FakeRuntime::Wall(2005ms));
+}
+
+TEST_F(KubeletTest, AZeroGracePeriodKillsAtOnce) {
+  options_.grace = 0s;
+  auto run = Run(TaskRunPod());
+  ASSERT_TRUE(run) << run.error().message;
+  ASSERT_EQ(rt_.signals.size(), 2u);
+  EXPECT_EQ(rt_.signals[1].signo, SIGKILL);
+  EXPECT_EQ(rt_.signals[1].at, 2005ms);
+}
+
+TEST_F(KubeletTest, ReadyIsAnnotatedOnceTheSidecarRuns) {
+  rt_.scripts["db"].runs_for = kForever;
+  auto run = Run(TaskRunPod());
+  ASSERT_TRUE(run) << run.error().message;
+  ASSERT_GE(rt_.downward.size(), 2u);
+  EXPECT_EQ(rt_.downward[0].second.at("ready"), "");
+  EXPECT_EQ(rt_.downward[1].first, 5ms);
+  EXPECT_EQ(rt_.downward[1].second.at("ready"), "READY");
+  EXPECT_EQ(rt_.downward.size(), 2u);
+}
+
+TEST_F(KubeletTest, ASidecarThatFailedKeepsThePodNotReady) {
+  rt_.scripts["db"] = Runs(0ms, 1);
+  auto run = Run(TaskRunPod());
+  ASSERT_TRUE(run) << run.error().message;
+  for (const auto& [at, files] : rt_.downward) EXPECT_EQ(files.at("ready"), "") << at.count();
+  // An ended sidecar is not restarted with nop.
+  EXPECT_EQ(rt_.launches.size(), 4u);
+  EXPECT_FALSE(run->containers[2].replaced_by_nop);
+}
+
+TEST_F(KubeletTest, ContainersGetTheirCommandEnvironmentAndMounts) {
+  PodSpec pod = TaskRunPod();
+  pod.containers[0].args = {"$(GREETING)", "$$(GREETING)"};
+  pod.containers[0].env = {{"GREETING", "hi", ""}, {"POD", "", "metadata.name"}};
+  pod.containers[0].working_dir = "/w/$(GREETING)";
+  pod.containers[0].volume_mounts = {{"downward", "/tekton/downward", true}};
+  auto run = Run(pod);
+  ASSERT_TRUE(run) << run.error().message;
+  const ContainerLaunch& a = rt_.launches[1];
+  EXPECT_EQ(a.container, 1u);
+  EXPECT_EQ(a.argv, (std::vector<std::string>{"step-a", "hi", "$(GREETING)"}));
+  EXPECT_EQ(a.env, (std::vector<std::string>{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+                                             "/usr/bin:/sbin:/bin",
+                                             "HOSTNAME=tr-pod", "HOME=/root", "GREETING=hi",
+                                             "POD=tr-pod"}));
+  EXPECT_EQ(a.working_dir, "/w/hi");
+  ASSERT_EQ(a.mounts.size(), 4u);
+  EXPECT_EQ(a.mounts[0].container_path, "/tekton/downward");
+  EXPECT_EQ(a.mounts[0].source, "/pod/v/0");
+  EXPECT_TRUE(a.mounts[0].read_only);
+  EXPECT_EQ(a.mounts[1].container_path, "/dev/termination-log");
+  EXPECT_EQ(a.mounts[1].source, "/pod/t/1");
+  EXPECT_EQ(a.mounts[1].kind, MountRequest::kFile);
+  EXPECT_EQ(a.mounts[2].source, "/bin/ep");
+  EXPECT_EQ(a.mounts[3].source, "/bin/nop");
+}
+
+TEST_F(KubeletTest, ContainerWithoutCommandRunsNopIndefinitely) {
+  PodSpec pod = TaskRunPod();
+  pod.containers[2].command.clear();
+  pod.containers[2].args = {"ignored"};
+  rt_.scripts["/ko-app/nop"] = Runs(kForever);
+  auto run = Run(pod);
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_EQ(rt_.launches[3].argv,
+            (std::vector<std::string>{"/ko-app/nop", "tekton_run_indefinitely"}));
+  // The nop image's entrypoint is nop, with the container's args.
+  EXPECT_EQ(rt_.launches[4].argv, (std::vector<std::string>{"/ko-app/nop", "ignored"}));
+  EXPECT_EQ(run->containers[2].reason, "Completed");
+  EXPECT_NE(std::find(sink_.lines.begin(), sink_.lines.end(),
+                      "sidecar-db: podsim: no command (images are not pulled): running "
+                      "/ko-app/nop tekton_run_indefinitely in its place"),
+            sink_.lines.end());
+}
+
+TEST_F(KubeletTest, TheDeadlineGivesTheVerdictAndStopsEverythingWithoutNop) {
+  rt_.scripts["step-a"] = IgnoresSigterm(Runs(kForever));
+  options_.deadline = 3s;
+  options_.grace = 2s;
+  auto run = Run(TaskRunPod());
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_TRUE(run->timed_out);
+  EXPECT_EQ(verdict_at_, 3000ms);
+  EXPECT_EQ(run->completion_time, FakeRuntime::Wall(3000ms));
+  EXPECT_EQ(rt_.launches.size(), 4u);  // no nop
+  EXPECT_EQ(run->containers[0].exit_code, 137);
+  EXPECT_EQ(run->containers[0].finished_at, FakeRuntime::Wall(5000ms));
+  EXPECT_EQ(run->containers[2].exit_code, 137);
+}
+
+TEST_F(KubeletTest, TheDeadlineCountsFromThePodsStartAcrossInitContainers) {
+  rt_.scripts["prepare"] = Runs(kForever);
+  options_.deadline = 1s;
+  options_.grace = 1s;
+  auto run = Run(TaskRunPod());
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_TRUE(run->timed_out);
+  EXPECT_EQ(rt_.launches.size(), 1u);
+  EXPECT_EQ(run->init_containers[0].exit_code, 143);
+  EXPECT_FALSE(run->containers[0].started);
+}
+
+TEST_F(KubeletTest, CancelAfterAnnotatesWhileAStepRuns) {
+  options_.cancel_after = 500ms;
+  auto run = Run(TaskRunPod());
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_TRUE(run->cancelled);
+  ASSERT_EQ(rt_.downward.size(), 3u);
+  EXPECT_EQ(rt_.downward[2].first, 505ms);
+  EXPECT_EQ(rt_.downward[2].second.at("cancel"), "CANCEL");
+}
+
+TEST_F(KubeletTest, CancelAfterTheStepsEndedDoesNothing) {
+  options_.cancel_after = 5s;
+  auto run = Run(TaskRunPod());
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_FALSE(run->cancelled);
+  for (const auto& [at, files] : rt_.downward) EXPECT_EQ(files.at("cancel"), "");
+}
+
+TEST_F(KubeletTest, AFailedInitContainerEndsThePod) {
+  rt_.scripts["prepare"] = Runs(10ms, 3);
+  auto run = Run(TaskRunPod());
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_TRUE(run->init_failed);
+  EXPECT_EQ(verdict_at_, 10ms);
+  EXPECT_EQ(rt_.launches.size(), 1u);
+  EXPECT_EQ(run->init_containers[0].reason, "Error");
+}
+
+TEST_F(KubeletTest, AStartErrorIsTheContainersResult) {
+  rt_.scripts["step-a"].start_error = "exec: \"step-a\": executable file not found in $PATH";
+  auto run = Run(TaskRunPod());
+  ASSERT_TRUE(run) << run.error().message;
+  const ContainerStatus& a = run->containers[0];
+  EXPECT_FALSE(a.started);
+  EXPECT_TRUE(a.terminated);
+  EXPECT_EQ(a.exit_code, 128);
+  EXPECT_EQ(a.reason, "StartError");
+  EXPECT_EQ(a.message, "exec: \"step-a\": executable file not found in $PATH");
+  EXPECT_NE(std::find(sink_.lines.begin(), sink_.lines.end(),
+                      "step-a: podsim: container did not start: exec: \"step-a\": executable "
+                      "file not found in $PATH"),
+            sink_.lines.end());
+}
+
+TEST_F(KubeletTest, PlainPodEndsWhenEveryContainerDoes) {
+  PodSpec pod;
+  pod.name = "plain";
+  pod.containers = {MakeContainer("web", "db"), MakeContainer("job", "step-a")};
+  rt_.scripts["db"].runs_for = 4s;
+  auto run = Run(pod);
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_EQ(verdict_at_, 4000ms);
+  EXPECT_TRUE(rt_.signals.empty());
+  EXPECT_TRUE(rt_.downward.empty());
+}
+
+TEST_F(KubeletTest, InterruptionFailsTheRun) {
+  rt_.interrupt_at = 1500ms;
+  auto run = Run(TaskRunPod());
+  ASSERT_FALSE(run);
+  EXPECT_EQ(run.error().message, "interrupted by SIGTERM");
+  EXPECT_TRUE(verdicts_.empty());
+}
+
+TEST_F(KubeletTest, OutputIsLoggedByLineAcrossChunks) {
+  rt_.scripts["step-a"].output = "one\ntwo\nthree";
+  auto run = Run(TaskRunPod());
+  ASSERT_TRUE(run) << run.error().message;
+  std::vector<std::string> a;
+  for (const std::string& line : sink_.lines) {
+    if (line.starts_with("step-a: ")) a.push_back(line);
+  }
+  EXPECT_EQ(a, (std::vector<std::string>{"step-a: one", "step-a: two", "step-a: three"}));
+}
+
+TEST_F(KubeletTest, TerminationMessagesAreCutToTheBudget) {
+  rt_.scripts["step-a"].termination_message = std::string(5000, 'x') + "end";
+  auto run = Run(TaskRunPod());
+  ASSERT_TRUE(run) << run.error().message;
+  // Four containers share 12 KiB: 3072 bytes each, the last ones.
+  EXPECT_EQ(run->containers[0].message.size(), 3072u);
+  EXPECT_TRUE(run->containers[0].message.ends_with("xend"));
+}
+
+TEST_F(KubeletTest, UsersComeFromTheContainerElseThePod) {
+  PodSpec pod = TaskRunPod();
+  pod.security_context.run_as_user = 1000;
+  pod.security_context.run_as_group = 2000;
+  pod.containers[1].security_context.run_as_user = 3000;
+  pod.containers[2].security_context.run_as_group = 4000;
+  auto run = Run(pod);
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_EQ(rt_.launches[1].uid, 1000u);
+  EXPECT_EQ(rt_.launches[1].gid, std::optional<gid_t>(2000));
+  EXPECT_EQ(rt_.launches[2].uid, 3000u);
+  EXPECT_EQ(rt_.launches[2].gid, std::optional<gid_t>(2000));
+  EXPECT_EQ(rt_.launches[3].uid, 1000u);
+  EXPECT_EQ(rt_.launches[3].gid, std::optional<gid_t>(4000));
+}
+
+TEST_F(KubeletTest, RunAsNonRootRefusesRoot) {
+  PodSpec pod = TaskRunPod();
+  pod.security_context.run_as_non_root = true;
+  pod.init_containers[0].security_context.run_as_user = 1000;
+  pod.containers[1].security_context.run_as_user = 0;
+  auto run = Run(pod);
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_EQ(run->init_containers[0].reason, "Completed");
+  EXPECT_EQ(run->containers[0].message,
+            "container has runAsNonRoot and image will run as root (pod: \"tr-pod_default(u1)\", "
+            "container: step-a)");
+  EXPECT_EQ(run->containers[1].message,
+            "container's runAsUser breaks non-root policy (pod: \"tr-pod_default(u1)\", "
+            "container: step-b)");
+}
+
+TEST(PodsimLineSplitter, SplitsAtNewlinesAndEvery16KiB) {
+  LineSplitter splitter;
+  std::vector<std::string> lines;
+  auto line = [&](std::string_view text) { lines.emplace_back(text); };
+  splitter.Feed("a\nb", line);
+  splitter.Feed("c\n\n", line);
+  EXPECT_EQ(lines, (std::vector<std::string>{"a", "bc", ""}));
+  lines.clear();
+  // 40 000 bytes without a newline, fed in odd chunks: two full lines, the
+  // rest at the end.
+  const std::string big(40'000, 'x');
+  for (size_t pos = 0; pos < big.size(); pos += 7777) splitter.Feed(big.substr(pos, 7777), line);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].size(), LineSplitter::kMaxLine);
+  EXPECT_EQ(lines[1].size(), LineSplitter::kMaxLine);
+  splitter.Flush(line);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[2].size(), 40'000 - 2 * LineSplitter::kMaxLine);
+  splitter.Flush(line);
+  EXPECT_EQ(lines.size(), 3u);
+}
+
+TEST(PodsimLineSplitter, ALineOfExactlyTheLimitIsOneLine) {
+  LineSplitter splitter;
+  std::vector<std::string> lines;
+  auto line = [&](std::string_view text) { lines.emplace_back(text); };
+  splitter.Feed(std::string(LineSplitter::kMaxLine, 'y'), line);
+  splitter.Feed("\nz\n", line);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], std::string(LineSplitter::kMaxLine, 'y'));
+  EXPECT_EQ(lines[1], "z");
+}
+
+TEST(PodsimPrimaryGroup, FromPasswd) {
+  const std::string passwd =
+      "root:x:0:0:root:/root:/bin/bash\n"
+      "broken line\n"
+      "bad:x:12:notanumber::\n"
+      "user:x:1000:1001:User,,,:/home/user:/bin/bash\n"
+      "short:x:7:8";
+  EXPECT_EQ(PrimaryGroupOf(passwd, 0), std::optional<gid_t>(0));
+  EXPECT_EQ(PrimaryGroupOf(passwd, 1000), std::optional<gid_t>(1001));
+  EXPECT_EQ(PrimaryGroupOf(passwd, 7), std::optional<gid_t>(8));
+  EXPECT_EQ(PrimaryGroupOf(passwd, 12), std::nullopt);
+  EXPECT_EQ(PrimaryGroupOf(passwd, 4242), std::nullopt);
+  EXPECT_EQ(PrimaryGroupOf("", 0), std::nullopt);
+}
+
+}  // namespace
+}  // namespace podstep::podsim
