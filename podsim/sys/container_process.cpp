@@ -87,7 +87,11 @@ bool Kept(int cap) {
   ::_exit(127);
 }
 
-// mkdir -p in the child: no allocation, a stack buffer only.
+// mkdir -p in the child: no allocation, a stack buffer only. The whole
+// path first, then up to the deepest existing parent and down again: nearly
+// every target exists or lacks only its last component, and a mkdir of each
+// component from "/" cost 115 failing mkdirs a container, each taking its
+// parent directory's lock (on the host's disk for the pod dir's parents).
 int MakeDirsChild(const char* path) {
   char buffer[4096];
   const size_t len = std::strlen(path);
@@ -96,13 +100,20 @@ int MakeDirsChild(const char* path) {
     return -1;
   }
   std::memcpy(buffer, path, len + 1);
-  for (size_t i = 1; i <= len; ++i) {
-    if (buffer[i] == '/' || buffer[i] == '\0') {
-      const char saved = buffer[i];
-      buffer[i] = '\0';
-      if (::mkdir(buffer, 0755) != 0 && errno != EEXIST) return -1;
-      buffer[i] = saved;
-    }
+  size_t end = len;  // buffer holds path[0, end)
+  while (::mkdir(buffer, 0755) != 0 && errno != EEXIST) {
+    if (errno != ENOENT) return -1;
+    size_t slash = end;
+    while (slash > 0 && buffer[slash - 1] != '/') --slash;
+    while (slash > 0 && buffer[slash - 1] == '/') --slash;
+    if (slash == 0) return -1;  // errno: ENOENT
+    buffer[slash] = '\0';
+    end = slash;
+  }
+  while (end < len) {
+    buffer[end] = '/';
+    end += std::strlen(buffer + end);
+    if (::mkdir(buffer, 0755) != 0 && errno != EEXIST) return -1;
   }
   return 0;
 }
