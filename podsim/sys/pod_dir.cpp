@@ -3,7 +3,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,6 +57,21 @@ Result<PodDir> PodDir::Create(const std::string& temp_root, const std::string& p
 
 PodDir::~PodDir() {
   if (!path_.empty()) RemoveTree(path_);
+}
+
+Result<PrivateTmpfs> PrivateTmpfs::Mount(const std::string& dir, const std::string& options) {
+  if (::unshare(CLONE_NEWNS) != 0) return Fail(ErrnoError("make podsim's mount namespace"));
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) {
+    return Fail(ErrnoError("make podsim's mounts slaves of the host's"));
+  }
+  if (::mount("tmpfs", dir.c_str(), "tmpfs", 0, options.c_str()) != 0) {
+    return Fail(ErrnoError("mount a tmpfs on " + dir));
+  }
+  return PrivateTmpfs(dir);
+}
+
+PrivateTmpfs::~PrivateTmpfs() {
+  if (!dir_.empty()) ::umount2(dir_.c_str(), MNT_DETACH);
 }
 
 int SweepStalePodDirs(const std::string& temp_root) {

@@ -35,6 +35,28 @@ class PodDir {
   UniqueFd lock_;
 };
 
+/// A tmpfs on `dir` (existing, empty) seen only by podsim and the
+/// containers it starts: Mount first moves podsim into a mount namespace of
+/// its own (a slave of the host's, so host mounts made later still show).
+/// The host never sees the tmpfs, and it goes with podsim's namespace even
+/// when podsim is killed, leaving an empty directory for the sweep.
+class PrivateTmpfs {
+ public:
+  /// `options` as mount(8) takes them ("mode=0755,size=50%").
+  static Result<PrivateTmpfs> Mount(const std::string& dir, const std::string& options);
+
+  PrivateTmpfs(PrivateTmpfs&& other) noexcept : dir_(std::exchange(other.dir_, "")) {}
+  PrivateTmpfs& operator=(PrivateTmpfs&&) = delete;
+  /// Detaches the tmpfs, so the directory under it can be removed.
+  ~PrivateTmpfs();
+
+  [[nodiscard]] const std::string& dir() const { return dir_; }
+
+ private:
+  explicit PrivateTmpfs(std::string dir) : dir_(std::move(dir)) {}
+  std::string dir_;
+};
+
 /// The directory pod directories are made in: `configured`, else $TMPDIR, else /tmp.
 std::string PodTempRoot(const std::string& configured);
 

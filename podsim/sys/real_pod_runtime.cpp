@@ -21,6 +21,8 @@ namespace {
 constexpr size_t kOutputBurst = 64 * 1024;
 // The pod's hostname, as Kubernetes truncates it.
 constexpr size_t kMaxHostname = 63;
+// The pod's private tmpfs, capped as tmpfs is by default (its pages swap).
+constexpr const char* kMemoryOptions = "mode=0755,size=50%";
 
 Status MakeDir(const std::string& path, mode_t mode) {
   if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST) return Fail(ErrnoError("mkdir " + path));
@@ -28,6 +30,21 @@ Status MakeDir(const std::string& path, mode_t mode) {
   if (::chmod(path.c_str(), mode) != 0) return Fail(ErrnoError("chmod " + path));
   return {};
 }
+
+// The host as the containers see it: without podsim's private tmpfs, which
+// would otherwise get an overlay of its own in every container.
+class HostFsWithoutMemory : public RealHostFs {
+ public:
+  explicit HostFsWithoutMemory(const std::string& memory) : memory_(memory) {}
+  std::vector<HostMount> Mounts() override {
+    std::vector<HostMount> mounts = RealHostFs::Mounts();
+    std::erase_if(mounts, [&](const HostMount& m) { return m.path == memory_; });
+    return mounts;
+  }
+
+ private:
+  const std::string& memory_;
+};
 
 }  // namespace
 
@@ -43,14 +60,17 @@ Result<std::unique_ptr<RealPodRuntime>> RealPodRuntime::Create(const RuntimeOpti
   SweepStalePodDirs(options.temp_root);
   auto dir = PodDir::Create(options.temp_root, options.pod_name);
   if (!dir) return Fail(dir.error());
+  if (auto ok = MakeDir(dir->path() + "/memory", 0755); !ok) return Fail(ok.error());
+  auto memory = PrivateTmpfs::Mount(dir->path() + "/memory", kMemoryOptions);
+  if (!memory) return Fail(memory.error());
   auto sandbox = PodSandbox::Create(options.pod_name.substr(0, kMaxHostname), options.host_network);
   if (!sandbox) return Fail(sandbox.error());
   UniqueFd self(static_cast<int>(::syscall(SYS_pidfd_open, ::getpid(), 0)));
   if (!self.valid()) return Fail(ErrnoError("pidfd_open"));
-  std::unique_ptr<RealPodRuntime> runtime(new RealPodRuntime(std::move(*signals), std::move(*dir),
-                                                             std::move(*sandbox), std::move(self),
-                                                             options.host_network));
-  const std::string base = runtime->dir_.path();
+  std::unique_ptr<RealPodRuntime> runtime(new RealPodRuntime(
+      std::move(*signals), std::move(*dir), std::move(*memory), std::move(*sandbox),
+      std::move(self), options.host_network));
+  const std::string base = runtime->memory_.dir();
   for (const char* sub : {"/volumes", "/termination", "/roots", "/probe"}) {
     if (auto ok = MakeDir(base + sub, 0755); !ok) return Fail(ok.error());
   }
@@ -71,11 +91,11 @@ RealPodRuntime::~RealPodRuntime() {
 }
 
 std::string RealPodRuntime::VolumeDir(size_t volume) const {
-  return dir_.path() + "/volumes/" + std::to_string(volume);
+  return memory_.dir() + "/volumes/" + std::to_string(volume);
 }
 
 std::string RealPodRuntime::TerminationFile(size_t container) const {
-  return dir_.path() + "/termination/" + std::to_string(container);
+  return memory_.dir() + "/termination/" + std::to_string(container);
 }
 
 Status RealPodRuntime::PrepareVolumes(size_t count) {
@@ -113,7 +133,7 @@ std::string RealPodRuntime::ReadTerminationMessage(size_t container, size_t budg
 }
 
 Status RealPodRuntime::Start(const ContainerLaunch& launch) {
-  const std::string scratch = dir_.path() + "/roots/" + std::to_string(launch.run);
+  const std::string scratch = memory_.dir() + "/roots/" + std::to_string(launch.run);
   if (auto ok = MakeDir(scratch, 0755); !ok) return ok;
   PlanOptions plan_options;
   plan_options.scratch = scratch;
@@ -124,8 +144,8 @@ Status RealPodRuntime::Start(const ContainerLaunch& launch) {
   plan_options.requests = launch.mounts;
   plan_options.working_dir = launch.working_dir;
   plan_options.own_network = !host_network_;
-  plan_options.shm_dir = dir_.path() + "/shm";
-  RealHostFs host;
+  plan_options.shm_dir = memory_.dir() + "/shm";
+  HostFsWithoutMemory host(memory_.dir());
   auto plan = PlanContainerRoot(plan_options, host);
   if (!plan) return Fail(plan.error());
 

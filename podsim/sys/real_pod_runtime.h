@@ -56,10 +56,11 @@ class RealPodRuntime : public PodRuntime {
     UniqueFd output;
     bool exit_reported = false;
   };
-  RealPodRuntime(SignalChannel signals, PodDir dir, PodSandbox sandbox, UniqueFd self,
-                 bool host_network)
+  RealPodRuntime(SignalChannel signals, PodDir dir, PrivateTmpfs memory, PodSandbox sandbox,
+                 UniqueFd self, bool host_network)
       : signals_(std::move(signals)),
         dir_(std::move(dir)),
+        memory_(std::move(memory)),
         sandbox_(std::move(sandbox)),
         self_pidfd_(std::move(self)),
         host_network_(host_network) {}
@@ -67,6 +68,10 @@ class RealPodRuntime : public PodRuntime {
 
   SignalChannel signals_;
   PodDir dir_;
+  // The pod's volumes and bookkeeping (containers' scratch mount points,
+  // termination files, /dev/shm): off the host's disk, where creating and
+  // removing each of these inodes can cost milliseconds (see README).
+  PrivateTmpfs memory_;
   PodSandbox sandbox_;
   UniqueFd self_pidfd_;
   bool host_network_;
