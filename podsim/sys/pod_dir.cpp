@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
 #include <filesystem>
 
 namespace podstep::podsim {
@@ -64,10 +65,13 @@ Result<PrivateTmpfs> PrivateTmpfs::Mount(const std::string& dir, const std::stri
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) {
     return Fail(ErrnoError("make podsim's mounts slaves of the host's"));
   }
-  if (::mount("tmpfs", dir.c_str(), "tmpfs", 0, options.c_str()) != 0) {
+  // As /proc/self/mountinfo names it, where podsim looks for it.
+  char resolved[PATH_MAX];
+  if (::realpath(dir.c_str(), resolved) == nullptr) return Fail(ErrnoError("resolve " + dir));
+  if (::mount("tmpfs", resolved, "tmpfs", 0, options.c_str()) != 0) {
     return Fail(ErrnoError("mount a tmpfs on " + dir));
   }
-  return PrivateTmpfs(dir);
+  return PrivateTmpfs(resolved);
 }
 
 PrivateTmpfs::~PrivateTmpfs() {

@@ -50,6 +50,7 @@ class PrivateTmpfs {
   /// Detaches the tmpfs, so the directory under it can be removed.
   ~PrivateTmpfs();
 
+  /// The directory, symlinks resolved.
   [[nodiscard]] const std::string& dir() const { return dir_; }
 
  private:
