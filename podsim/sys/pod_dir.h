@@ -2,9 +2,9 @@
 // The pod's host directory, $TMPDIR/podsim-<pod>-XXXXXX. It holds no mount
 // on the host: the PrivateTmpfs podsim mounts on it (volumes,
 // termination-message files, /dev/shm, the mount points of the containers'
-// scratch tmpfs) and the containers' mounts live in their own namespaces. A podsim.lock file in it stays locked
-// (flock) while its podsim runs, so a later run can tell a directory whose
-// podsim was killed and sweep it.
+// scratch tmpfs) and the containers' mounts live in their own namespaces.
+// A podsim.lock file in it stays locked (flock) while its podsim runs, so a
+// later run can tell a directory whose podsim was killed and sweep it.
 
 #include <string>
 #include <utility>

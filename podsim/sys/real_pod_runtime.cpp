@@ -67,9 +67,9 @@ Result<std::unique_ptr<RealPodRuntime>> RealPodRuntime::Create(const RuntimeOpti
   if (!sandbox) return Fail(sandbox.error());
   UniqueFd self(static_cast<int>(::syscall(SYS_pidfd_open, ::getpid(), 0)));
   if (!self.valid()) return Fail(ErrnoError("pidfd_open"));
-  std::unique_ptr<RealPodRuntime> runtime(new RealPodRuntime(
-      std::move(*signals), std::move(*dir), std::move(*memory), std::move(*sandbox),
-      std::move(self), options.host_network));
+  std::unique_ptr<RealPodRuntime> runtime(
+      new RealPodRuntime(std::move(*signals), std::move(*dir), std::move(*memory),
+                         std::move(*sandbox), std::move(self), options.host_network));
   const std::string base = runtime->memory_.dir();
   for (const char* sub : {"/volumes", "/termination", "/roots", "/probe"}) {
     if (auto ok = MakeDir(base + sub, 0755); !ok) return Fail(ok.error());
