@@ -129,6 +129,11 @@ json PlainScalar(const std::string& text) {
   if (text == "true" || text == "True" || text == "TRUE") return true;
   if (text == "false" || text == "False" || text == "FALSE") return false;
   try {
+    // Kubernetes reads YAML 1.1 (sigs.k8s.io/yaml): a file mode written
+    // 0644 means octal, as 0o644 does in YAML 1.2.
+    if (text.size() > 1 && text[0] == '0' && AllOf(std::string_view(text).substr(1), "01234567")) {
+      return std::stoll(text.substr(1), 0, 8);
+    }
     if (IsCoreInt(text)) return std::stoll(text);
     // 0o[0-7]+ and 0x[0-9a-fA-F]+
     const std::string_view digits = std::string_view(text).substr(std::min<size_t>(2, text.size()));
