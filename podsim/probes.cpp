@@ -1,0 +1,178 @@
+#include "podsim/probes.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+
+#include "podsim/json_fields.h"
+
+namespace podstep::podsim {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kMaxSeconds = 24 * 3600;
+
+Result<int> Port(const json& handler, const std::string& path) {
+  auto it = handler.find("port");
+  if (it == handler.end() || it->is_null()) return Fail(path + ".port: required");
+  if (it->is_string()) {
+    return Fail(path + ".port: named port \"" + it->get<std::string>() +
+                "\" is not supported (give the port number)");
+  }
+  auto port = IntField(handler, "port", path, 1, 65535);
+  if (!port) return Fail(port.error());
+  return static_cast<int>(**port);
+}
+
+Result<std::string> Host(const json& handler, const std::string& path) {
+  auto host = StringField(handler, "host", path, false);
+  if (!host) return Fail(host.error());
+  unsigned char buffer[sizeof(in6_addr)];
+  if (!host->empty() && ::inet_pton(AF_INET, host->c_str(), buffer) != 1 &&
+      ::inet_pton(AF_INET6, host->c_str(), buffer) != 1) {
+    return Fail(path + ".host: \"" + *host +
+                "\" is not an IP address (the pod has no DNS; leave it out for the pod's own "
+                "address)");
+  }
+  return *host;
+}
+
+Status ParseHttpGet(const json& handler, const std::string& path, Probe& probe) {
+  if (auto ok = CheckFields(handler, path, {"path", "port", "host", "scheme", "httpHeaders"}); !ok) {
+    return ok;
+  }
+  auto scheme = StringField(handler, "scheme", path, false);
+  if (!scheme) return Fail(scheme.error());
+  if (!scheme->empty() && *scheme != "HTTP") {
+    return Fail(path + ".scheme: unsupported value \"" + *scheme + "\" (HTTP only)");
+  }
+  auto http_path = StringField(handler, "path", path, false);
+  if (!http_path) return Fail(http_path.error());
+  if (!http_path->empty()) probe.http_path = *http_path;
+  if (probe.http_path[0] != '/') probe.http_path.insert(0, "/");
+  if (probe.http_path.find_first_of("\r\n ") != std::string::npos) {
+    return Fail(path + ".path: must not contain spaces or line breaks");
+  }
+  const json headers = handler.value("httpHeaders", json::array());
+  if (!headers.is_array()) return Fail(path + ".httpHeaders: must be a list");
+  for (size_t i = 0; i < headers.size(); ++i) {
+    const std::string hpath = path + ".httpHeaders[" + std::to_string(i) + "]";
+    if (auto ok = CheckFields(headers[i], hpath, {"name", "value"}); !ok) return ok;
+    auto name = StringField(headers[i], "name", hpath, true);
+    if (!name) return Fail(name.error());
+    auto value = StringField(headers[i], "value", hpath, false);
+    if (!value) return Fail(value.error());
+    if (name->find_first_of(":\r\n ") != std::string::npos ||
+        value->find_first_of("\r\n") != std::string::npos) {
+      return Fail(hpath + ": a header name has no ':' or blanks, and neither part a line break");
+    }
+    probe.headers.emplace_back(*name, *value);
+  }
+  return {};
+}
+
+Status ParseHandler(const json& object, const std::string& path, Probe& probe) {
+  int handlers = 0;
+  for (const char* key : {"exec", "tcpSocket", "httpGet", "grpc"}) handlers += object.contains(key);
+  if (handlers != 1) return Fail(path + ": must specify exactly one of exec, tcpSocket, httpGet");
+  if (object.contains("grpc")) {
+    return Fail("unsupported field " + path + ".grpc (readiness probes: exec, tcpSocket, httpGet)");
+  }
+  if (object.contains("exec")) {
+    probe.kind = Probe::kExec;
+    const json& exec = object["exec"];
+    if (auto ok = CheckFields(exec, path + ".exec", {"command"}); !ok) return ok;
+    const json command = exec.value("command", json::array());
+    if (!command.is_array() || command.empty()) return Fail(path + ".exec.command: required");
+    for (size_t i = 0; i < command.size(); ++i) {
+      if (!command[i].is_string()) {
+        return Fail(path + ".exec.command[" + std::to_string(i) + "]: must be a string");
+      }
+      probe.command.push_back(command[i].get<std::string>());
+    }
+    return {};
+  }
+  const bool tcp = object.contains("tcpSocket");
+  const std::string hpath = path + (tcp ? ".tcpSocket" : ".httpGet");
+  const json& handler = object[tcp ? "tcpSocket" : "httpGet"];
+  if (tcp) {
+    probe.kind = Probe::kTcpSocket;
+    if (auto ok = CheckFields(handler, hpath, {"port", "host"}); !ok) return ok;
+  } else {
+    probe.kind = Probe::kHttpGet;
+    if (auto ok = ParseHttpGet(handler, hpath, probe); !ok) return ok;
+  }
+  auto port = Port(handler, hpath);
+  if (!port) return Fail(port.error());
+  probe.port = *port;
+  auto host = Host(handler, hpath);
+  if (!host) return Fail(host.error());
+  probe.host = *host;
+  return {};
+}
+
+}  // namespace
+
+Result<Probe> ParseProbe(const json& object, const std::string& path) {
+  if (auto ok = CheckFields(object, path,
+                            {"exec", "tcpSocket", "httpGet", "grpc", "initialDelaySeconds",
+                             "periodSeconds", "timeoutSeconds", "successThreshold",
+                             "failureThreshold"});
+      !ok) {
+    return Fail(ok.error());
+  }
+  Probe probe;
+  if (auto ok = ParseHandler(object, path, probe); !ok) return Fail(ok.error());
+  struct Number {
+    const char* key;
+    int64_t min;
+    int64_t fallback;
+  };
+  int64_t values[5];
+  const Number numbers[5] = {{"initialDelaySeconds", 0, 0},
+                             {"periodSeconds", 1, 10},
+                             {"timeoutSeconds", 1, 1},
+                             {"successThreshold", 1, 1},
+                             {"failureThreshold", 1, 3}};
+  for (int i = 0; i < 5; ++i) {
+    auto value = IntField(object, numbers[i].key, path, numbers[i].min, kMaxSeconds);
+    if (!value) return Fail(value.error());
+    values[i] = value->value_or(numbers[i].fallback);
+  }
+  probe.initial_delay = std::chrono::seconds(values[0]);
+  probe.period = std::chrono::seconds(values[1]);
+  probe.timeout = std::chrono::seconds(values[2]);
+  probe.success_threshold = static_cast<int>(values[3]);
+  probe.failure_threshold = static_cast<int>(values[4]);
+  return probe;
+}
+
+ReadinessTracker::ReadinessTracker(const Probe& probe, ProbeClock::time_point started)
+    : period_(probe.period),
+      success_threshold_(probe.success_threshold),
+      failure_threshold_(probe.failure_threshold),
+      next_(started + probe.initial_delay) {}
+
+void ReadinessTracker::ProbeStarted(ProbeClock::time_point now) { next_ = now + period_; }
+
+bool ReadinessTracker::ProbeFinished(bool success) {
+  if (success == last_success_) {
+    ++run_;
+  } else {
+    last_success_ = success;
+    run_ = 1;
+  }
+  const bool before = ready_;
+  if (success && run_ >= success_threshold_) ready_ = true;
+  if (!success && run_ >= failure_threshold_) ready_ = false;
+  return ready_ != before;
+}
+
+bool SidecarsReady(const std::vector<SidecarState>& sidecars) {
+  return std::all_of(sidecars.begin(), sidecars.end(), [](const SidecarState& s) {
+    return (s.running && s.ready) || s.terminated;
+  });
+}
+
+}  // namespace podstep::podsim
