@@ -1,0 +1,189 @@
+#include "podsim/local_images.h"
+
+#include <nlohmann/json.hpp>
+
+namespace podstep::podsim {
+namespace {
+
+using nlohmann::json;
+
+template <class Value>
+const Value* Lookup(const std::map<std::string, Value>& map, const std::string& image) {
+  if (auto it = map.find(image); it != map.end()) return &it->second;
+  const std::string normalized = NormalizeImageName(image);
+  for (const auto& [name, value] : map) {
+    if (NormalizeImageName(name) == normalized) return &value;
+  }
+  return nullptr;
+}
+
+Result<std::pair<std::string, std::string>> SplitFlag(const std::string& value,
+                                                      const std::string& flag,
+                                                      const std::string& want) {
+  const size_t eq = value.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == value.size()) {
+    return Fail("invalid value \"" + value + "\" for flag " + flag + ": want " + want);
+  }
+  return std::make_pair(value.substr(0, eq), value.substr(eq + 1));
+}
+
+Result<std::vector<std::string>> CommandWords(const std::string& text, const std::string& flag) {
+  std::vector<std::string> words;
+  if (text.starts_with("[")) {
+    const json parsed = json::parse(text, nullptr, false);
+    if (!parsed.is_array() || parsed.empty()) {
+      return Fail("invalid value \"" + text + "\" for flag " + flag +
+                  ": a command in [] must be a JSON list of strings");
+    }
+    for (const json& word : parsed) {
+      if (!word.is_string()) {
+        return Fail("invalid value \"" + text + "\" for flag " + flag +
+                    ": a command in [] must be a JSON list of strings");
+      }
+      words.push_back(word.get<std::string>());
+    }
+    return words;
+  }
+  size_t pos = 0;
+  while ((pos = text.find_first_not_of(" \t", pos)) != std::string::npos) {
+    const size_t end = text.find_first_of(" \t", pos);
+    words.push_back(text.substr(pos, end - pos));
+    pos = end;
+  }
+  return words;
+}
+
+Result<std::vector<std::string>> StringList(const json& config, const char* key) {
+  std::vector<std::string> out;
+  auto it = config.find(key);
+  if (it == config.end() || it->is_null()) return out;
+  if (!it->is_array()) return Fail(std::string("Config.") + key + ": must be a list of strings");
+  for (const json& item : *it) {
+    if (!item.is_string()) return Fail(std::string("Config.") + key + ": must be a list of strings");
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<ImageFlags> ParseImageFlags(const std::vector<std::string>& images,
+                                   const std::vector<std::string>& image_commands) {
+  ImageFlags flags;
+  for (const std::string& value : images) {
+    auto split = SplitFlag(value, "--image", "NAME=ROOTFS_DIR");
+    if (!split) return Fail(split.error());
+    if (split->second[0] != '/') {
+      return Fail("invalid value \"" + value + "\" for flag --image: ROOTFS_DIR must be absolute");
+    }
+    flags.rootfs[split->first] = split->second;
+  }
+  for (const std::string& value : image_commands) {
+    auto split = SplitFlag(value, "--image-command", "IMAGE=CMD");
+    if (!split) return Fail(split.error());
+    auto words = CommandWords(split->second, "--image-command");
+    if (!words) return Fail(words.error());
+    if (words->empty()) {
+      return Fail("invalid value \"" + value + "\" for flag --image-command: CMD is empty");
+    }
+    flags.command[split->first] = std::move(*words);
+  }
+  return flags;
+}
+
+Result<ImageConfig> ParseImageInspect(const std::string& text) {
+  const json parsed = json::parse(text, nullptr, false);
+  const json* image = &parsed;
+  if (parsed.is_array() && parsed.size() == 1) image = &parsed[0];
+  if (!image->is_object()) return Fail("podman image inspect: not a JSON object");
+  ImageConfig config;
+  auto it = image->find("Config");
+  if (it == image->end() || it->is_null()) return config;
+  if (!it->is_object()) return Fail("podman image inspect: Config: must be an object");
+  const json& c = *it;
+  for (auto [key, out] : {std::pair{"Entrypoint", &config.entrypoint}, std::pair{"Cmd", &config.cmd},
+                          std::pair{"Env", &config.env}}) {
+    auto list = StringList(c, key);
+    if (!list) return Fail(list.error().Wrap("podman image inspect"));
+    *out = std::move(*list);
+  }
+  for (auto [key, out] : {std::pair{"WorkingDir", &config.working_dir},
+                          std::pair{"User", &config.user}}) {
+    auto field = c.find(key);
+    if (field != c.end() && field->is_string()) *out = field->get<std::string>();
+  }
+  return config;
+}
+
+std::string NormalizeImageName(const std::string& image) {
+  std::string domain = "docker.io";
+  std::string rest = image;
+  const size_t slash = image.find('/');
+  if (slash != std::string::npos) {
+    const std::string first = image.substr(0, slash);
+    if (first.find_first_of(".:") != std::string::npos || first == "localhost") {
+      domain = first;
+      rest = image.substr(slash + 1);
+    }
+  }
+  if (domain == "docker.io" && rest.find('/') == std::string::npos) rest = "library/" + rest;
+  const size_t last_slash = rest.rfind('/');
+  const std::string last = last_slash == std::string::npos ? rest : rest.substr(last_slash + 1);
+  if (rest.find('@') == std::string::npos && last.find(':') == std::string::npos) {
+    rest += ":latest";
+  }
+  return domain + "/" + rest;
+}
+
+LocalImages::LocalImages(ImageFlags flags, std::unique_ptr<Podman> podman)
+    : flags_(std::move(flags)), podman_(std::move(podman)) {}
+
+LocalImages::~LocalImages() {
+  for (const std::string& image : mounted_) podman_->Unmount(image);
+}
+
+std::optional<ImageConfig> LocalImages::Find(const std::string& image) {
+  if (auto it = cache_.find(image); it != cache_.end()) return it->second;
+  std::optional<ImageConfig> found;
+  const std::string* rootfs = Lookup(flags_.rootfs, image);
+  const std::vector<std::string>* command = Lookup(flags_.command, image);
+  const bool in_podman = podman_ != nullptr && podman_->Exists(image);
+  if (in_podman) {
+    auto inspected = podman_->Inspect(image);
+    if (inspected) {
+      auto config = ParseImageInspect(*inspected);
+      if (config) {
+        found = std::move(*config);
+      } else {
+        notes_.push_back(config.error().message + " (image " + image + ")");
+      }
+    } else {
+      notes_.push_back(inspected.error().message);
+    }
+    if (!found) found.emplace();
+    if (rootfs == nullptr) {
+      auto mounted = podman_->Mount(image);
+      if (mounted) {
+        mounted_.push_back(image);
+        found->rootfs = *mounted;
+      } else {
+        notes_.push_back(mounted.error().message);
+      }
+    }
+  }
+  if (rootfs != nullptr) {
+    if (!found) found.emplace();
+    found->rootfs = *rootfs;
+  }
+  if (command != nullptr) {
+    if (!found) found.emplace();
+    found->entrypoint = *command;
+    found->cmd.clear();
+  }
+  cache_[image] = found;
+  return found;
+}
+
+std::vector<std::string> LocalImages::TakeNotes() { return std::exchange(notes_, {}); }
+
+}  // namespace podstep::podsim

@@ -1,0 +1,79 @@
+#pragma once
+// The ImageStore podsim runs with: what the user says on the command line
+// first (`--image NAME=ROOTFS_DIR`, `--image-command IMAGE=CMD`), then the
+// local podman storage (`podman image exists`, `image inspect` for the
+// config, `image mount` for the root file system). Nothing is ever pulled.
+// Podman is behind an interface so the policy is tested with a fake.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "podsim/image_store.h"
+
+namespace podstep::podsim {
+
+/// The podman operations podsim uses. Abstract so tests can fake it.
+class Podman {
+ public:
+  virtual ~Podman() = default;
+  /// Whether local storage has the image (false when podman is missing).
+  virtual bool Exists(const std::string& image) = 0;
+  /// The `podman image inspect` JSON of the image.
+  virtual Result<std::string> Inspect(const std::string& image) = 0;
+  /// Mounts the image's root file system (read-only use); its directory.
+  virtual Result<std::string> Mount(const std::string& image) = 0;
+  /// Undoes one Mount.
+  virtual void Unmount(const std::string& image) = 0;
+};
+
+/// `--image NAME=ROOTFS_DIR` and `--image-command IMAGE=CMD`, by image name.
+struct ImageFlags {
+  std::map<std::string, std::string> rootfs;
+  /// CMD is a JSON array (`["/bin/ash","-c"]`) or words split at blanks.
+  std::map<std::string, std::vector<std::string>> command;
+};
+
+/// Parses the values of the repeatable flags. Errors name the flag:
+/// `invalid value "x" for flag --image: want NAME=ROOTFS_DIR`.
+Result<ImageFlags> ParseImageFlags(const std::vector<std::string>& images,
+                                   const std::vector<std::string>& image_commands);
+
+/// The image config of `podman image inspect` output (a JSON list of one):
+/// Config.Entrypoint, Cmd, Env, WorkingDir, User.
+Result<ImageConfig> ParseImageInspect(const std::string& json);
+
+/// A reference reduced to compare with another: "busybox",
+/// "docker.io/library/busybox" and "busybox:latest" all read
+/// "docker.io/library/busybox:latest"; a digest is kept as is.
+std::string NormalizeImageName(const std::string& image);
+
+class LocalImages : public ImageStore {
+ public:
+  /// `podman` may be null (no podman lookups).
+  LocalImages(ImageFlags flags, std::unique_ptr<Podman> podman);
+  /// Unmounts every image it mounted.
+  ~LocalImages() override;
+  LocalImages(const LocalImages&) = delete;
+  LocalImages& operator=(const LocalImages&) = delete;
+
+  /// Looked up once per image; the rootfs of a podman image is mounted on
+  /// first use. A podman failure leaves what is known (the command) and a note.
+  std::optional<ImageConfig> Find(const std::string& image) override;
+
+  /// What went wrong with podman since the last call ("podman image mount
+  /// x: …"), each said once.
+  std::vector<std::string> TakeNotes();
+
+ private:
+  ImageFlags flags_;
+  std::unique_ptr<Podman> podman_;
+  std::map<std::string, std::optional<ImageConfig>> cache_;
+  std::vector<std::string> mounted_;
+  std::vector<std::string> notes_;
+};
+
+}  // namespace podstep::podsim

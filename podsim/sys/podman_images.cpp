@@ -1,0 +1,144 @@
+#include "podsim/sys/podman_images.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/sys/posix_process_runner.h"
+#include "common/sys/unique_fd.h"
+
+extern char** environ;
+
+namespace podstep::podsim {
+namespace {
+
+constexpr size_t kMaxCaptured = 1 << 20;
+
+std::string FirstLine(const std::string& text) {
+  std::string line = text.substr(0, text.find('\n'));
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line;
+}
+
+// RAII for the spawn attributes and file actions.
+struct SpawnSetup {
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  SpawnSetup() {
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
+  }
+  ~SpawnSetup() {
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+  }
+  SpawnSetup(const SpawnSetup&) = delete;
+  SpawnSetup& operator=(const SpawnSetup&) = delete;
+};
+
+}  // namespace
+
+Result<CommandOutput> CaptureCommand(const std::vector<std::string>& argv,
+                                     std::chrono::milliseconds limit) {
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) return Fail(ErrnoError("pipe"));
+  UniqueFd out_read(out_pipe[0]), out_write(out_pipe[1]);
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) return Fail(ErrnoError("pipe"));
+  UniqueFd err_read(err_pipe[0]), err_write(err_pipe[1]);
+
+  SpawnSetup setup;
+  posix_spawn_file_actions_addopen(&setup.actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&setup.actions, out_write.get(), 1);
+  posix_spawn_file_actions_adddup2(&setup.actions, err_write.get(), 2);
+  // podsim blocks its signals for its signalfd: the command must not inherit that.
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&setup.attr, &none);
+  posix_spawnattr_setsigdefault(&setup.attr, &all);
+  posix_spawnattr_setflags(&setup.attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  const int err = ::posix_spawnp(&pid, args[0], &setup.actions, &setup.attr, args.data(), environ);
+  if (err != 0) return Fail(DescribeStartError(argv[0], err), err);
+  out_write.Reset();
+  err_write.Reset();
+
+  CommandOutput result;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  bool timed_out = false;
+  std::string* sinks[2] = {&result.out, &result.err};
+  UniqueFd* fds[2] = {&out_read, &err_read};
+  while (out_read.valid() || err_read.valid()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd polls[2];
+    nfds_t count = 0;
+    int which[2];
+    for (int i = 0; i < 2; ++i) {
+      if (!fds[i]->valid()) continue;
+      polls[count] = {fds[i]->get(), POLLIN, 0};
+      which[count++] = i;
+    }
+    const int n = RetryEintr([&] { return ::poll(polls, count, static_cast<int>(left.count())); });
+    if (n < 0) break;
+    for (nfds_t k = 0; k < count; ++k) {
+      if (polls[k].revents == 0) continue;
+      char buffer[8192];
+      const ssize_t got = RetryEintr([&] { return ::read(polls[k].fd, buffer, sizeof buffer); });
+      if (got <= 0) {
+        fds[which[k]]->Reset();
+        continue;
+      }
+      std::string& sink = *sinks[which[k]];
+      sink.append(buffer, std::min(static_cast<size_t>(got), kMaxCaptured - std::min(kMaxCaptured, sink.size())));
+    }
+  }
+  if (timed_out) ::kill(pid, SIGKILL);
+  int status = 0;
+  RetryEintr([&] { return ::waitpid(pid, &status, 0); });
+  if (timed_out) {
+    return Fail(argv[0] + " " + (argv.size() > 1 ? argv[1] : "") + ": no answer within " +
+                std::to_string(limit.count() / 1000) + "s (killed)");
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+bool PodmanCli::Exists(const std::string& image) {
+  auto run = CaptureCommand({"podman", "image", "exists", image}, limit_);
+  return run && run->exit_code == 0;
+}
+
+Result<std::string> PodmanCli::Inspect(const std::string& image) {
+  auto run = CaptureCommand({"podman", "image", "inspect", image}, limit_);
+  if (!run) return Fail(run.error().Wrap("podman image inspect " + image));
+  if (run->exit_code != 0) {
+    return Fail("podman image inspect " + image + ": " + FirstLine(run->err));
+  }
+  return run->out;
+}
+
+Result<std::string> PodmanCli::Mount(const std::string& image) {
+  auto run = CaptureCommand({"podman", "image", "mount", image}, limit_);
+  if (!run) return Fail(run.error().Wrap("podman image mount " + image));
+  const std::string dir = FirstLine(run->out);
+  if (run->exit_code != 0 || dir.empty() || dir[0] != '/') {
+    return Fail("podman image mount " + image + ": " + FirstLine(run->err));
+  }
+  return dir;
+}
+
+void PodmanCli::Unmount(const std::string& image) {
+  (void)CaptureCommand({"podman", "image", "unmount", image}, limit_);
+}
+
+}  // namespace podstep::podsim

@@ -1,0 +1,41 @@
+#pragma once
+// The real Podman: runs the `podman` command (posix_spawnp through PATH,
+// with the caller's environment, so CONTAINERS_STORAGE_CONF and friends
+// apply) and reads its output. A missing podman is an image that does not
+// exist; nothing is ever pulled.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "podsim/local_images.h"
+
+namespace podstep::podsim {
+
+class PodmanCli : public Podman {
+ public:
+  /// Each podman command is killed after `limit`.
+  explicit PodmanCli(std::chrono::milliseconds limit = std::chrono::seconds(120)) : limit_(limit) {}
+  bool Exists(const std::string& image) override;
+  Result<std::string> Inspect(const std::string& image) override;
+  Result<std::string> Mount(const std::string& image) override;
+  void Unmount(const std::string& image) override;
+
+ private:
+  std::chrono::milliseconds limit_;
+};
+
+struct CommandOutput {
+  int exit_code = 0;
+  std::string out;
+  std::string err;
+};
+
+/// Runs `argv` (argv[0] through PATH) with stdin from /dev/null, no signal
+/// blocked, and our environment; its stdout and stderr (each kept to 1 MiB).
+/// Fails when it cannot start ("exec: \"podman\": executable file not found
+/// in $PATH") or outlives `limit` (then it is killed).
+Result<CommandOutput> CaptureCommand(const std::vector<std::string>& argv,
+                                     std::chrono::milliseconds limit);
+
+}  // namespace podstep::podsim
