@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "podsim/pod_spec.h"
+
 namespace podstep::podsim {
 namespace {
 
@@ -17,79 +19,7 @@ const Value* Lookup(const std::map<std::string, Value>& map, const std::string& 
   return nullptr;
 }
 
-Result<std::pair<std::string, std::string>> SplitFlag(const std::string& value,
-                                                      const std::string& flag,
-                                                      const std::string& want) {
-  const size_t eq = value.find('=');
-  if (eq == std::string::npos || eq == 0 || eq + 1 == value.size()) {
-    return Fail("invalid value \"" + value + "\" for flag " + flag + ": want " + want);
-  }
-  return std::make_pair(value.substr(0, eq), value.substr(eq + 1));
-}
-
-Result<std::vector<std::string>> CommandWords(const std::string& text, const std::string& flag) {
-  std::vector<std::string> words;
-  if (text.starts_with("[")) {
-    const json parsed = json::parse(text, nullptr, false);
-    if (!parsed.is_array() || parsed.empty()) {
-      return Fail("invalid value \"" + text + "\" for flag " + flag +
-                  ": a command in [] must be a JSON list of strings");
-    }
-    for (const json& word : parsed) {
-      if (!word.is_string()) {
-        return Fail("invalid value \"" + text + "\" for flag " + flag +
-                    ": a command in [] must be a JSON list of strings");
-      }
-      words.push_back(word.get<std::string>());
-    }
-    return words;
-  }
-  size_t pos = 0;
-  while ((pos = text.find_first_not_of(" \t", pos)) != std::string::npos) {
-    const size_t end = text.find_first_of(" \t", pos);
-    words.push_back(text.substr(pos, end - pos));
-    pos = end;
-  }
-  return words;
-}
-
-Result<std::vector<std::string>> StringList(const json& config, const char* key) {
-  std::vector<std::string> out;
-  auto it = config.find(key);
-  if (it == config.end() || it->is_null()) return out;
-  if (!it->is_array()) return Fail(std::string("Config.") + key + ": must be a list of strings");
-  for (const json& item : *it) {
-    if (!item.is_string()) return Fail(std::string("Config.") + key + ": must be a list of strings");
-    out.push_back(item.get<std::string>());
-  }
-  return out;
-}
-
 }  // namespace
-
-Result<ImageFlags> ParseImageFlags(const std::vector<std::string>& images,
-                                   const std::vector<std::string>& image_commands) {
-  ImageFlags flags;
-  for (const std::string& value : images) {
-    auto split = SplitFlag(value, "--image", "NAME=ROOTFS_DIR");
-    if (!split) return Fail(split.error());
-    if (split->second[0] != '/') {
-      return Fail("invalid value \"" + value + "\" for flag --image: ROOTFS_DIR must be absolute");
-    }
-    flags.rootfs[split->first] = split->second;
-  }
-  for (const std::string& value : image_commands) {
-    auto split = SplitFlag(value, "--image-command", "IMAGE=CMD");
-    if (!split) return Fail(split.error());
-    auto words = CommandWords(split->second, "--image-command");
-    if (!words) return Fail(words.error());
-    if (words->empty()) {
-      return Fail("invalid value \"" + value + "\" for flag --image-command: CMD is empty");
-    }
-    flags.command[split->first] = std::move(*words);
-  }
-  return flags;
-}
 
 Result<ImageConfig> ParseImageInspect(const std::string& text) {
   const json parsed = json::parse(text, nullptr, false);
@@ -103,7 +33,7 @@ Result<ImageConfig> ParseImageInspect(const std::string& text) {
   const json& c = *it;
   for (auto [key, out] : {std::pair{"Entrypoint", &config.entrypoint}, std::pair{"Cmd", &config.cmd},
                           std::pair{"Env", &config.env}}) {
-    auto list = StringList(c, key);
+    auto list = GetStrings(c, key, "Config");
     if (!list) return Fail(list.error().Wrap("podman image inspect"));
     *out = std::move(*list);
   }

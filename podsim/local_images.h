@@ -33,14 +33,8 @@ class Podman {
 /// `--image NAME=ROOTFS_DIR` and `--image-command IMAGE=CMD`, by image name.
 struct ImageFlags {
   std::map<std::string, std::string> rootfs;
-  /// CMD is a JSON array (`["/bin/ash","-c"]`) or words split at blanks.
   std::map<std::string, std::vector<std::string>> command;
 };
-
-/// Parses the values of the repeatable flags. Errors name the flag:
-/// `invalid value "x" for flag --image: want NAME=ROOTFS_DIR`.
-Result<ImageFlags> ParseImageFlags(const std::vector<std::string>& images,
-                                   const std::vector<std::string>& image_commands);
 
 /// The image config of `podman image inspect` output (a JSON list of one):
 /// Config.Entrypoint, Cmd, Env, WorkingDir, User.

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "podsim/names.h"
+#include "podsim/json_fields.h"
 
 namespace podstep::podsim {
 namespace {
@@ -66,15 +67,31 @@ const json& ArrayOrEmpty(const json& object, const char* key) {
   return *it;
 }
 
-Result<std::string> FieldRefPath(const json& value_from, const std::string& path) {
-  if (!value_from.is_object()) return Fail(path + ": must be an object");
-  if (auto ok = CheckKeys(value_from, path, {"fieldRef"}); !ok) return Fail(ok.error());
+// `valueFrom`: exactly one of fieldRef, configMapKeyRef, secretKeyRef.
+Status ParseValueFrom(const json& value_from, const std::string& path, EnvVar& var) {
+  if (auto ok = CheckFields(value_from, path, {"fieldRef", "configMapKeyRef", "secretKeyRef"}); !ok) {
+    return ok;
+  }
+  if (value_from.size() != 1) {
+    return Fail(path + ": must hold exactly one of fieldRef, configMapKeyRef, secretKeyRef");
+  }
+  for (auto [key, kind] : {std::pair{"configMapKeyRef", ConfigKind::kConfigMap},
+                           std::pair{"secretKeyRef", ConfigKind::kSecret}}) {
+    if (!value_from.contains(key)) continue;
+    auto ref = ParseKeyRef(value_from[key], kind, path + "." + key);
+    if (!ref) return Fail(ref.error());
+    var.key_ref = std::move(*ref);
+    return {};
+  }
   const json& ref = value_from["fieldRef"];
   if (!ref.is_object()) return Fail(path + ".fieldRef: must be an object");
   if (auto ok = CheckKeys(ref, path + ".fieldRef", {"fieldPath", "apiVersion"}); !ok) {
     return Fail(ok.error());
   }
-  return GetString(ref, "fieldPath", path + ".fieldRef", true);
+  auto field = GetString(ref, "fieldPath", path + ".fieldRef", true);
+  if (!field) return Fail(field.error());
+  var.field_path = *field;
+  return {};
 }
 
 // runAsUser, runAsGroup and runAsNonRoot of a securityContext; its other
@@ -106,7 +123,8 @@ Result<Container> ParseContainer(const json& object, const std::string& path) {
   if (auto ok = CheckKeys(object, path,
                           {"name", "command", "args", "env", "workingDir", "volumeMounts",
                            "terminationMessagePath", "image", "imagePullPolicy", "resources",
-                           "terminationMessagePolicy", "securityContext", "stdin", "tty"});
+                           "terminationMessagePolicy", "securityContext", "stdin", "tty",
+                           "envFrom", "readinessProbe", "ports"});
       !ok) {
     return Fail(ok.error());
   }
@@ -148,9 +166,9 @@ Result<Container> ParseContainer(const json& object, const std::string& path) {
     if (!value) return Fail(value.error());
     var.value = *value;
     if (env[i].contains("valueFrom")) {
-      auto field = FieldRefPath(env[i]["valueFrom"], epath + ".valueFrom");
-      if (!field) return Fail(field.error());
-      var.field_path = *field;
+      if (auto ok = ParseValueFrom(env[i]["valueFrom"], epath + ".valueFrom", var); !ok) {
+        return Fail(ok.error());
+      }
     }
     c.env.push_back(std::move(var));
   }
@@ -158,7 +176,7 @@ Result<Container> ParseContainer(const json& object, const std::string& path) {
   for (size_t i = 0; i < mounts.size(); ++i) {
     const std::string mpath = Index(path + ".volumeMounts", i);
     if (!mounts[i].is_object()) return Fail(mpath + ": must be an object");
-    if (auto ok = CheckKeys(mounts[i], mpath, {"name", "mountPath", "readOnly"}); !ok) {
+    if (auto ok = CheckKeys(mounts[i], mpath, {"name", "mountPath", "readOnly", "subPath"}); !ok) {
       return Fail(ok.error());
     }
     VolumeMount mount;
@@ -172,45 +190,41 @@ Result<Container> ParseContainer(const json& object, const std::string& path) {
     mount.name = *mname;
     mount.mount_path = *mount_path;
     mount.read_only = mounts[i].value("readOnly", false);
+    auto sub_path = GetString(mounts[i], "subPath", mpath, false);
+    if (!sub_path) return Fail(sub_path.error());
+    if (!sub_path->empty() && !IsLocalPath(*sub_path)) {
+      return Fail(mpath + ".subPath: must be a relative path without ..");
+    }
+    mount.sub_path = *sub_path;
     c.volume_mounts.push_back(std::move(mount));
+  }
+  auto image = GetString(object, "image", path, false);
+  if (!image) return Fail(image.error());
+  c.image = *image;
+  if (object.contains("envFrom")) {
+    auto env_from = ParseEnvFrom(object["envFrom"], path + ".envFrom");
+    if (!env_from) return Fail(env_from.error());
+    c.env_from = std::move(*env_from);
+  }
+  if (auto probe = object.find("readinessProbe"); probe != object.end() && !probe->is_null()) {
+    auto parsed = ParseProbe(*probe, path + ".readinessProbe");
+    if (!parsed) return Fail(parsed.error());
+    c.readiness_probe = std::move(*parsed);
   }
   return c;
 }
 
 Result<Volume> ParseVolume(const json& object, const std::string& path) {
-  if (!object.is_object()) return Fail(path + ": must be an object");
   Volume v;
-  auto name = GetString(object, "name", path, true);
+  auto name = GetString(object.is_object() ? object : json::object(), "name", path, true);
   if (!name) return Fail(name.error());
   v.name = *name;
-  for (const auto& [key, value] : object.items()) {
-    if (key == "name") continue;
-    if (key == "emptyDir") {
-      v.kind = Volume::kEmptyDir;
-    } else if (key == "downwardAPI") {
-      v.kind = Volume::kDownwardApi;
-      const std::string dpath = path + ".downwardAPI";
-      if (auto ok = CheckKeys(value, dpath, {"items", "defaultMode"}); !ok) return Fail(ok.error());
-      const json& items = ArrayOrEmpty(value, "items");
-      for (size_t i = 0; i < items.size(); ++i) {
-        const std::string ipath = Index(dpath + ".items", i);
-        if (!items[i].is_object()) return Fail(ipath + ": must be an object");
-        if (auto ok = CheckKeys(items[i], ipath, {"path", "fieldRef", "mode"}); !ok) {
-          return Fail(ok.error());
-        }
-        auto item_path = GetString(items[i], "path", ipath, true);
-        if (!item_path) return Fail(item_path.error());
-        if (item_path->empty() || item_path->find('/') != std::string::npos ||
-            item_path->starts_with("..")) {
-          return Fail(ipath + ".path: must be a plain file name");
-        }
-        auto field = FieldRefPath(json{{"fieldRef", items[i].value("fieldRef", json())}}, ipath);
-        if (!field) return Fail(field.error());
-        v.items.push_back({*item_path, *field});
-      }
-    } else {
-      return Fail("unsupported field " + path + "." + key + " (volumes: emptyDir, downwardAPI)");
-    }
+  auto source = ParseVolumeSource(object, path);
+  if (!source) return Fail(source.error());
+  v.source = std::move(*source);
+  if (v.source.kind == VolumeSource::kDownwardApi) {
+    v.kind = Volume::kDownwardApi;
+    for (const FieldFile& f : v.source.projections[0].fields) v.items.push_back({f.path, f.field_path});
   }
   return v;
 }
@@ -339,9 +353,11 @@ Result<PodSpec> ParsePod(const json& pod) {
     }
   }
   for (const Volume& v : spec.volumes) {
-    for (const DownwardItem& item : v.items) {
-      if (auto ok = ResolveFieldPath(spec, item.field_path); !ok) {
-        return Fail("volume " + v.name + ": " + ok.error().message);
+    for (const Projection& p : v.source.projections) {
+      for (const FieldFile& f : p.fields) {
+        if (auto ok = ResolveFieldPath(spec, f.field_path); !ok) {
+          return Fail("volume " + v.name + ": " + ok.error().message);
+        }
       }
     }
   }

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "common/error.h"
+#include "podsim/probes.h"
+#include "podsim/volume_sources.h"
 
 namespace podstep::podsim {
 
@@ -23,12 +25,16 @@ struct EnvVar {
   std::string value;
   /// `valueFrom.fieldRef.fieldPath`; empty for a plain value.
   std::string field_path;
+  /// `valueFrom.configMapKeyRef` or `valueFrom.secretKeyRef`.
+  std::optional<KeyRef> key_ref;
 };
 
 struct VolumeMount {
   std::string name;
   std::string mount_path;
   bool read_only = false;
+  /// A path inside the volume to mount instead of its root ("" for the root).
+  std::string sub_path;
 };
 
 /// The securityContext fields podsim honours (container and pod level; the
@@ -48,6 +54,10 @@ struct Container {
   std::vector<VolumeMount> volume_mounts;
   std::string termination_message_path = kDefaultTerminationMessagePath;
   SecurityContext security_context;
+  /// The image as written; what podsim knows of it comes from an ImageStore.
+  std::string image;
+  std::vector<EnvFromSource> env_from;
+  std::optional<Probe> readiness_probe;
 };
 
 /// One file of a downwardAPI volume.
@@ -61,6 +71,9 @@ struct Volume {
   std::string name;
   Kind kind = kEmptyDir;
   std::vector<DownwardItem> items;  ///< Only for kDownwardApi.
+  /// The volume's source as parsed (every kind; `kind` and `items` mirror
+  /// the emptyDir and downwardAPI cases).
+  VolumeSource source;
 };
 
 struct PodSpec {

@@ -32,17 +32,10 @@ Result<std::optional<int>> Mode(const json& object, const char* key, const std::
   return std::optional<int>(it->get<int>());
 }
 
-// A file name inside the volume: relative, without a ".." element, not
-// starting with ".." (the atomic writer's own entries).
+// A file name inside an API-data volume: a local path not starting with ".."
+// (the atomic writer's own entries start so).
 Status CheckVolumePath(const std::string& file, const std::string& where) {
-  bool dotdot = file.starts_with("..");
-  for (size_t start = 0; start <= file.size();) {
-    size_t end = file.find('/', start);
-    if (end == std::string::npos) end = file.size();
-    if (file.compare(start, end - start, "..") == 0) dotdot = true;
-    start = end + 1;
-  }
-  if (file.empty() || file[0] == '/' || dotdot) {
+  if (!IsLocalPath(file) || file.starts_with("..")) {
     return Fail(where + ": must be a relative path without .. (got \"" + file + "\")");
   }
   return {};
@@ -270,6 +263,17 @@ Result<VolumeSource> ParseVolumeSource(const json& volume, const std::string& pa
     v.default_mode = mode->value_or(kDefaultVolumeFileMode);
   }
   return v;
+}
+
+bool IsLocalPath(const std::string& path) {
+  if (path.empty() || path[0] == '/') return false;
+  for (size_t start = 0; start <= path.size();) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    if (path.compare(start, end - start, "..") == 0) return false;
+    start = end + 1;
+  }
+  return true;
 }
 
 bool IsApiDataVolume(const VolumeSource& source) {

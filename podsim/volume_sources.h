@@ -70,6 +70,9 @@ struct VolumeSource {
 /// "spec.volumes[0].configMap.items[0].path: must be a relative path without ..".
 Result<VolumeSource> ParseVolumeSource(const nlohmann::json& volume, const std::string& path);
 
+/// A relative path without a ".." element (subPath, items[].path).
+bool IsLocalPath(const std::string& path);
+
 /// configMap, secret, downwardAPI and projected volumes: written by the
 /// kubelet with its atomic writer, and always mounted read-only.
 bool IsApiDataVolume(const VolumeSource& source);

@@ -35,32 +35,6 @@ class FakePodman : public Podman {
   Log* log_;
 };
 
-TEST(PodsimImages, ParsesFlags) {
-  auto flags = ParseImageFlags({"busybox=/srv/busybox"},
-                               {"alpine=/bin/sh -c", R"(tool=["/usr/bin/tool","--x y"])"});
-  ASSERT_TRUE(flags) << flags.error().message;
-  EXPECT_EQ(flags->rootfs.at("busybox"), "/srv/busybox");
-  EXPECT_EQ(flags->command.at("alpine"), (std::vector<std::string>{"/bin/sh", "-c"}));
-  EXPECT_EQ(flags->command.at("tool"), (std::vector<std::string>{"/usr/bin/tool", "--x y"}));
-  struct Case {
-    std::vector<std::string> images, commands;
-    const char* error;
-  } cases[] = {
-      {{"busybox"}, {}, "invalid value \"busybox\" for flag --image: want NAME=ROOTFS_DIR"},
-      {{"b=rel"}, {}, "invalid value \"b=rel\" for flag --image: ROOTFS_DIR must be absolute"},
-      {{}, {"=x"}, "invalid value \"=x\" for flag --image-command: want IMAGE=CMD"},
-      {{}, {"a= "}, "invalid value \"a= \" for flag --image-command: CMD is empty"},
-      {{}, {"a=[1]"},
-       "invalid value \"[1]\" for flag --image-command: a command in [] must be a JSON list of "
-       "strings"},
-  };
-  for (const Case& c : cases) {
-    auto bad = ParseImageFlags(c.images, c.commands);
-    ASSERT_FALSE(bad) << c.error;
-    EXPECT_EQ(bad.error().message, c.error);
-  }
-}
-
 TEST(PodsimImages, ParsesPodmanInspect) {
   auto config = ParseImageInspect(
       R"([{"Config":{"Entrypoint":null,"Cmd":["sh"],"Env":["A=b"],"WorkingDir":"/src"}}])");
@@ -85,10 +59,9 @@ TEST(PodsimImages, NormalizesNames) {
 
 TEST(PodsimImages, FlagsComeFirstThenPodman) {
   FakePodman::Log log;
-  auto flags = ParseImageFlags({"docker.io/library/busybox=/srv/bb"}, {"ubuntu=bash -c"});
-  ASSERT_TRUE(flags);
+  ImageFlags flags{{{"docker.io/library/busybox", "/srv/bb"}}, {{"ubuntu", {"bash", "-c"}}}};
   {
-    LocalImages images(*flags, std::make_unique<FakePodman>(&log));
+    LocalImages images(flags, std::make_unique<FakePodman>(&log));
     auto bb = images.Find("busybox:latest");
     ASSERT_TRUE(bb);
     EXPECT_EQ(bb->rootfs, "/srv/bb");
@@ -131,9 +104,8 @@ TEST(PodsimImages, FlagsComeFirstThenPodman) {
 }
 
 TEST(PodsimImages, WithoutPodman) {
-  auto flags = ParseImageFlags({"tiny=/srv/tiny"}, {"tiny=[\"/bin/ash\"]"});
-  ASSERT_TRUE(flags);
-  LocalImages images(*flags, nullptr);
+  ImageFlags flags{{{"tiny", "/srv/tiny"}}, {{"tiny", {"/bin/ash"}}}};
+  LocalImages images(flags, nullptr);
   auto tiny = images.Find("tiny");
   ASSERT_TRUE(tiny);
   EXPECT_EQ(tiny->rootfs, "/srv/tiny");

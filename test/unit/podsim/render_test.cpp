@@ -49,15 +49,16 @@ json MinimalPod() {
 
 TEST(PodsimPodSpec, UnsupportedFieldsAreNamed) {
   json pod = MinimalPod();
-  pod["spec"]["containers"][0]["ports"] = json::array();
-  EXPECT_EQ(ParsePod(pod).error().message, "unsupported field spec.containers[0].ports");
+  pod["spec"]["containers"][0]["livenessProbe"] = json::object();
+  EXPECT_EQ(ParsePod(pod).error().message, "unsupported field spec.containers[0].livenessProbe");
   pod = MinimalPod();
   pod["spec"]["hostNetwork"] = true;
   EXPECT_EQ(ParsePod(pod).error().message, "unsupported field spec.hostNetwork");
   pod = MinimalPod();
-  pod["spec"]["volumes"] = json::parse(R"([{"name":"v","hostPath":{"path":"/"}}])");
+  pod["spec"]["volumes"] = json::parse(R"([{"name":"v","nfs":{"path":"/"}}])");
   EXPECT_EQ(ParsePod(pod).error().message,
-            "unsupported field spec.volumes[0].hostPath (volumes: emptyDir, downwardAPI)");
+            "unsupported field spec.volumes[0].nfs (volumes: emptyDir, configMap, secret, "
+            "downwardAPI, projected, hostPath)");
   pod = MinimalPod();
   pod["spec"]["containers"][0]["env"] =
       json::parse(R"([{"name":"X","valueFrom":{"fieldRef":{"fieldPath":"status.podIP"}}}])");
