@@ -169,6 +169,65 @@ bool ReadinessTracker::ProbeFinished(bool success) {
   return ready_ != before;
 }
 
+ReadinessProber::ReadinessProber(const std::vector<std::optional<Probe>>& probes)
+    : probes_(probes), states_(probes.size()) {}
+
+void ReadinessProber::Started(size_t container, ProbeClock::time_point now) {
+  State& s = states_.at(container);
+  s.running = true;
+  s.deadline.reset();
+  s.tracker.reset();
+  if (probes_[container]) s.tracker.emplace(*probes_[container], now);
+}
+
+void ReadinessProber::Stopped(size_t container) { states_.at(container) = State{}; }
+
+bool ReadinessProber::Ready(size_t container) const {
+  const State& s = states_.at(container);
+  return s.running && (!s.tracker || s.tracker->ready());
+}
+
+std::vector<size_t> ReadinessProber::DueProbes(ProbeClock::time_point now) {
+  std::vector<size_t> due;
+  for (size_t i = 0; i < states_.size(); ++i) {
+    State& s = states_[i];
+    if (!s.running || !s.tracker || s.deadline || s.tracker->next_probe() > now) continue;
+    s.tracker->ProbeStarted(now);
+    s.deadline = now + probes_[i]->timeout;
+    due.push_back(i);
+  }
+  return due;
+}
+
+std::vector<size_t> ReadinessProber::Overdue(ProbeClock::time_point now) {
+  std::vector<size_t> overdue;
+  for (size_t i = 0; i < states_.size(); ++i) {
+    State& s = states_[i];
+    if (!s.deadline || *s.deadline > now) continue;
+    s.deadline.reset();
+    s.tracker->ProbeFinished(false);
+    overdue.push_back(i);
+  }
+  return overdue;
+}
+
+bool ReadinessProber::Finished(size_t container, bool success) {
+  State& s = states_.at(container);
+  if (!s.deadline || !s.tracker) return false;  // stopped, or already timed out
+  s.deadline.reset();
+  return s.tracker->ProbeFinished(success);
+}
+
+std::optional<ProbeClock::time_point> ReadinessProber::NextWake() const {
+  std::optional<ProbeClock::time_point> next;
+  for (const State& s : states_) {
+    if (!s.running || !s.tracker) continue;
+    const ProbeClock::time_point t = s.deadline ? *s.deadline : s.tracker->next_probe();
+    if (!next || t < *next) next = t;
+  }
+  return next;
+}
+
 bool SidecarsReady(const std::vector<SidecarState>& sidecars) {
   return std::all_of(sidecars.begin(), sidecars.end(), [](const SidecarState& s) {
     return (s.running && s.ready) || s.terminated;

@@ -66,6 +66,44 @@ class ReadinessTracker {
   int run_ = 0;  // results in a row equal to last_success_
 };
 
+/// The readiness of a pod's containers, as the kubelet's prober manager
+/// keeps it: a tracker per running container that has a probe, at most one
+/// probe in flight per container, a probe that overruns timeoutSeconds
+/// counted as a failure. The caller runs the probes it is told to and
+/// reports their outcomes; containers are named by their index.
+class ReadinessProber {
+ public:
+  /// `probes[i]` is container i's readinessProbe (nullopt: none). The
+  /// vector must outlive the prober.
+  explicit ReadinessProber(const std::vector<std::optional<Probe>>& probes);
+
+  /// Container i's command is running since `now`.
+  void Started(size_t container, ProbeClock::time_point now);
+  /// Container i ended: no more probes, not ready.
+  void Stopped(size_t container);
+  /// The kubelet's Ready: running, and its probe (if any) has passed.
+  [[nodiscard]] bool Ready(size_t container) const;
+
+  /// Probes due at `now`, each marked as in flight: run them.
+  std::vector<size_t> DueProbes(ProbeClock::time_point now);
+  /// In-flight probes that overran their timeout at `now`: stop them (each
+  /// already counted as a failure).
+  std::vector<size_t> Overdue(ProbeClock::time_point now);
+  /// Container i's in-flight probe ended. True when its readiness changed.
+  bool Finished(size_t container, bool success);
+  /// When DueProbes or Overdue next has something; nullopt when never.
+  [[nodiscard]] std::optional<ProbeClock::time_point> NextWake() const;
+
+ private:
+  struct State {
+    bool running = false;
+    std::optional<ReadinessTracker> tracker;
+    std::optional<ProbeClock::time_point> deadline;  // of the probe in flight
+  };
+  const std::vector<std::optional<Probe>>& probes_;
+  std::vector<State> states_;
+};
+
 /// A non-step container as Tekton's SidecarsReady sees it.
 struct SidecarState {
   bool running = false;     ///< started and not terminated

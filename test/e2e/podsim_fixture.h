@@ -70,6 +70,7 @@ class PodsimTest : public ::testing::Test {
     argv.insert(argv.end(), flags.begin(), flags.end());
     argv.push_back(file);
     std::vector<std::string> env = {"PATH=/usr/local/bin:/usr/bin:/bin", "TMPDIR=" + dir_.path()};
+    env.insert(env.end(), extra_env_.begin(), extra_env_.end());
     std::string error;
     Process p = Process::Spawn(
         {argv, env, dir_ / "podsim.out", dir_ / "podsim.err", "", dir_.path()}, &error);
@@ -95,6 +96,9 @@ class PodsimTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  /// More "NAME=value" entries for podsim's environment (e.g. a private
+  /// CONTAINERS_STORAGE_CONF).
+  std::vector<std::string> extra_env_;
 };
 
 inline std::string Task(const std::string& spec) {

@@ -121,3 +121,42 @@ TEST(PodsimProbes, SidecarsReadyAsTekton) {
 
 }  // namespace
 }  // namespace podstep::podsim
+
+namespace podstep::podsim {
+namespace {
+
+TEST(PodsimReadinessProber, RunsProbesOnScheduleAndCountsTimeouts) {
+  Probe probe;
+  probe.period = seconds(1);
+  probe.timeout = seconds(2);
+  const std::vector<std::optional<Probe>> probes = {std::nullopt, probe};
+  ReadinessProber prober(probes);
+  const ProbeClock::time_point t0{};
+  EXPECT_FALSE(prober.Ready(0));
+  EXPECT_FALSE(prober.NextWake());
+  prober.Started(0, t0);
+  prober.Started(1, t0);
+  EXPECT_TRUE(prober.Ready(0));  // no probe: ready once running
+  EXPECT_FALSE(prober.Ready(1));
+  EXPECT_EQ(prober.NextWake(), t0);
+
+  EXPECT_EQ(prober.DueProbes(t0), std::vector<size_t>{1});
+  EXPECT_TRUE(prober.DueProbes(t0 + seconds(1)).empty());  // one in flight at a time
+  EXPECT_EQ(prober.NextWake(), t0 + seconds(2));           // its timeout
+  EXPECT_EQ(prober.Overdue(t0 + seconds(2)), std::vector<size_t>{1});
+  EXPECT_FALSE(prober.Finished(1, true));  // the overdue probe's late outcome is ignored
+  EXPECT_FALSE(prober.Ready(1));
+
+  EXPECT_EQ(prober.DueProbes(t0 + seconds(2)), std::vector<size_t>{1});
+  EXPECT_TRUE(prober.Finished(1, true));
+  EXPECT_TRUE(prober.Ready(1));
+  EXPECT_EQ(prober.NextWake(), t0 + seconds(3));
+
+  prober.Stopped(1);
+  EXPECT_FALSE(prober.Ready(1));
+  EXPECT_FALSE(prober.NextWake());
+  EXPECT_TRUE(prober.DueProbes(t0 + seconds(10)).empty());
+}
+
+}  // namespace
+}  // namespace podstep::podsim
