@@ -12,11 +12,13 @@
 #include <tuple>
 
 #include "common/go_duration.h"
+#include "podsim/container_env.h"
 #include "podsim/kubelet.h"
 #include "podsim/manifest.h"
 #include "podsim/pod_spec.h"
 #include "podsim/render.h"
 #include "podsim/report.h"
+#include "podsim/sys/manifest_dir.h"
 #include "podsim/taskrun_status.h"
 
 namespace podstep::podsim {
@@ -268,8 +270,6 @@ namespace {
 Status RefuseUnwiredFlags(const PodsimCommandLine& o) {
   if (!o.select.empty()) return Fail("--select is not supported yet");
 
-  if (!o.from_dirs.empty()) return Fail("--from-dir is not supported yet");
-
   if (!o.images.empty()) return Fail("--image is not supported yet");
 
   if (!o.image_commands.empty()) return Fail("--image-command is not supported yet");
@@ -305,6 +305,11 @@ int PodsimMain(const std::vector<std::string>& args, const std::string& self_dir
       std::fprintf(stderr, "podsim: %s\n", documents.error().message.c_str());
       return kExitUsage;
     }
+    auto objects = LoadReferences(o.file, *documents, o.from_dirs);
+    if (!objects) {
+      std::fprintf(stderr, "podsim: %s\n", objects.error().message.c_str());
+      return kExitUsage;
+    }
     auto rendered = RenderManifests(*documents);
     if (!rendered) {
       std::fprintf(stderr, "podsim: %s: %s\n", o.file.c_str(), rendered.error().message.c_str());
@@ -318,6 +323,10 @@ int PodsimMain(const std::vector<std::string>& args, const std::string& self_dir
     if (o.command == PodsimCommandLine::Command::kRender) {
       std::printf("%s\n", rendered->pod.dump(2).c_str());
       return kExitSucceeded;
+    }
+    if (auto ok = CheckPodReferences(*pod, *objects, o.allow_host_path); !ok) {
+      std::fprintf(stderr, "podsim: %s: %s\n", o.file.c_str(), ok.error().message.c_str());
+      return kExitUsage;
     }
 
     KubeletOptions k;

@@ -58,4 +58,23 @@ Result<ContainerEnv> BuildContainerEnv(const Container& container,
   return env;
 }
 
+Status CheckPodReferences(const PodSpec& pod, const ConfigObjects& objects, bool allow_host_path) {
+  const FieldResolver field = [&](const std::string& path) { return ResolveFieldPath(pod, path); };
+  for (const Volume& v : pod.volumes) {
+    if (auto ok = CheckHostPathAllowed(v.name, v.source, allow_host_path); !ok) return ok;
+    if (!IsApiDataVolume(v.source)) continue;
+    if (auto files = ProjectVolumeFiles(v.source, objects, field); !files) {
+      return Fail(files.error().Wrap("volume \"" + v.name + "\""));
+    }
+  }
+  for (const auto* list : {&pod.init_containers, &pod.containers}) {
+    for (const Container& c : *list) {
+      if (auto env = BuildContainerEnv(c, {}, field, objects); !env) {
+        return Fail(env.error().Wrap("container " + c.name));
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace podstep::podsim

@@ -4,7 +4,9 @@
 // image): the image's Env first; then `envFrom` sources in order; then
 // `env` in order, each plain value `$(VAR)`-expanded against the variables
 // the container defined before it (valueFrom values are not expanded); a
-// later definition of a name replaces the earlier value in place. Pure.
+// later definition of a name replaces the earlier value in place. And the
+// check, before anything runs, that every ConfigMap and Secret a pod
+// references (volumes, env, envFrom) resolves. Pure.
 
 #include <map>
 #include <string>
@@ -37,5 +39,11 @@ struct ContainerEnv {
 Result<ContainerEnv> BuildContainerEnv(const Container& container,
                                        const std::vector<std::string>& image_env,
                                        const FieldResolver& field, const ConfigObjects& objects);
+
+/// Whether every ConfigMap/Secret reference of `pod` resolves (volumes,
+/// env, envFrom; optional ones may be missing) and no hostPath volume is
+/// used without `allow_host_path`. Errors name the volume or container:
+/// `volume "v": configmap "c" not found: …`, `container step-a: env X: …`.
+Status CheckPodReferences(const PodSpec& pod, const ConfigObjects& objects, bool allow_host_path);
 
 }  // namespace podstep::podsim

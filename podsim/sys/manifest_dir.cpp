@@ -28,4 +28,24 @@ Result<std::vector<ManifestFile>> LoadManifestDir(const std::string& dir) {
   return files;
 }
 
+Result<ConfigObjects> LoadReferences(const std::string& file, std::vector<nlohmann::json>& documents,
+                                     const std::vector<std::string>& from_dirs) {
+  ConfigObjects objects;
+  if (auto ok = objects.Add(documents, file); !ok) return Fail(ok.error());
+  for (const std::string& dir : from_dirs) {
+    auto files = LoadManifestDir(dir);
+    if (!files) return Fail(files.error());
+    for (ManifestFile& f : *files) {
+      if (auto ok = objects.Add(f.documents, f.path); !ok) return Fail(ok.error());
+      for (nlohmann::json& document : f.documents) {
+        const std::string kind = document.is_object() ? document.value("kind", "") : "";
+        if (kind != "TaskRun" && kind != "Pod" && kind != "PipelineRun") {
+          documents.push_back(std::move(document));
+        }
+      }
+    }
+  }
+  return objects;
+}
+
 }  // namespace podstep::podsim

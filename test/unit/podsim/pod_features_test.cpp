@@ -143,3 +143,40 @@ TEST(PodsimPodFeatures, EnvironmentAsTheKubeletBuildsIt) {
 
 }  // namespace
 }  // namespace podstep::podsim
+
+namespace podstep::podsim {
+namespace {
+
+TEST(PodsimPodFeatures, ReferencesAreCheckedBeforeAnythingRuns) {
+  json pod = PodYaml(kPod);
+  pod["spec"]["volumes"].erase(3);  // the hostPath
+  auto parsed = ParsePod(pod);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_TRUE(CheckPodReferences(*parsed, Objects(), false));
+  auto missing = CheckPodReferences(*parsed, ConfigObjects(), false);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message,
+            "volume \"cfg\": configmap \"cm\" not found: add a ConfigMap document named \"cm\" to "
+            "the file or to --from-dir, or mark the volume optional: true");
+  pod["spec"]["volumes"].erase(0);
+  pod["spec"]["containers"][0]["volumeMounts"].erase(0);
+  parsed = ParsePod(pod);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  missing = CheckPodReferences(*parsed, ConfigObjects(), false);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message,
+            "container step-a: envFrom: configmap \"cm\" not found: add a ConfigMap document named "
+            "\"cm\" to the file or to --from-dir, or mark the envFrom entry optional: true");
+
+  auto with_host = ParsePod(PodYaml(kPod));
+  ASSERT_TRUE(with_host);
+  auto refused = CheckPodReferences(*with_host, Objects(), false);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message,
+            "volume \"host\": hostPath /srv is refused: it would let the pod change the host; "
+            "pass --allow-host-path to mount it");
+  EXPECT_TRUE(CheckPodReferences(*with_host, Objects(), true));
+}
+
+}  // namespace
+}  // namespace podstep::podsim
