@@ -10,6 +10,7 @@
 
 #include "podsim/sys/atomic_writer.h"
 #include "podsim/sys/host_path.h"
+#include "podsim/sys/sub_path.h"
 
 namespace podstep::podsim {
 namespace {
@@ -71,6 +72,37 @@ TEST_F(TempDirTest, HostPathIsCheckedAndCreatedByType) {
   EXPECT_EQ(wrong.error().message, "hostPath type check failed: " + file + " is not a directory");
   EXPECT_EQ(StatHostFile("/dev/null"), HostFileKind::kCharDevice);
   EXPECT_EQ(StatHostFile(dir_ + "/none"), HostFileKind::kMissing);
+}
+
+}  // namespace
+}  // namespace podstep::podsim
+
+namespace podstep::podsim {
+namespace {
+
+TEST_F(TempDirTest, SubPathIsMadeAndOpenedBeneathTheVolume) {
+  const std::string volume = dir_ + "/volume";
+  fs::create_directories(volume);
+  ::chmod(volume.c_str(), 0777);
+  auto made = OpenSubPath(volume, "a/b/c");
+  ASSERT_TRUE(made) << made.error().message;
+  EXPECT_TRUE(made->is_directory);
+  EXPECT_EQ(Mode(volume + "/a/b"), 0777);
+  EXPECT_EQ(fs::read_symlink(made->MountSource()), volume + "/a/b/c");
+
+  ASSERT_TRUE(WriteAtomicVolume(dir_ + "/cm", VolumeFiles{{"key", {"v", 0644}}}));
+  auto file = OpenSubPath(dir_ + "/cm", "key");  // through the ..data link, inside
+  ASSERT_TRUE(file) << file.error().message;
+  EXPECT_FALSE(file->is_directory);
+
+  fs::create_symlink("/", volume + "/escape");
+  fs::create_symlink("../..", volume + "/a/up");
+  for (const char* hostile : {"escape", "escape/etc", "a/up/x"}) {
+    auto refused = OpenSubPath(volume, hostile);
+    ASSERT_FALSE(refused) << hostile;
+    EXPECT_EQ(refused.error().message, std::string("subPath ") + hostile + ": resolves outside the volume");
+  }
+  EXPECT_FALSE(fs::exists("/etc/x-podsim-should-not-exist"));
 }
 
 }  // namespace
