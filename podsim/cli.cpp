@@ -14,11 +14,13 @@
 #include "common/go_duration.h"
 #include "podsim/container_env.h"
 #include "podsim/kubelet.h"
+#include "podsim/local_images.h"
 #include "podsim/manifest.h"
 #include "podsim/pod_spec.h"
 #include "podsim/render.h"
 #include "podsim/report.h"
 #include "podsim/sys/manifest_dir.h"
+#include "podsim/sys/podman_images.h"
 #include "podsim/taskrun_status.h"
 
 namespace podstep::podsim {
@@ -230,10 +232,12 @@ std::string PodsimUsage() {
 
 FILE is JSON or YAML (`-` reads stdin): a Pod, a Task (run with default
 params), or a TaskRun (taskSpec, or taskRef to a Task in the same file).
-Containers run on the host file system (images are not pulled), read-only
-with a private writable layer, in their own mount and PID namespaces and the
-pod's network namespace, with the pod's volumes mounted; /ko-app/entrypoint
-and /ko-app/nop are podstep's binaries. Needs root (or user namespaces).
+Images are never pulled: a container runs on its image's root file system
+when podsim has it (--image, or local podman storage), else on the host's,
+read-only with a private writable layer, in its own mount and PID namespaces
+and the pod's network namespace, with the pod's volumes mounted;
+/ko-app/entrypoint and /ko-app/nop are podstep's binaries. Needs root (or
+user namespaces).
 
 Flags of run (one dash or two; a value as the next argument or after `=`):
   -o, --output table|json   table for people (default), or the TaskRun status as JSON
@@ -270,11 +274,30 @@ namespace {
 Status RefuseUnwiredFlags(const PodsimCommandLine& o) {
   if (!o.select.empty()) return Fail("--select is not supported yet");
 
-  if (!o.images.empty()) return Fail("--image is not supported yet");
-
-  if (!o.image_commands.empty()) return Fail("--image-command is not supported yet");
-
   return {};
+}
+
+// Said once, before the run: which images podsim has no root file system
+// for (their containers run on the host's), and what podman failed to do.
+void SayHostRoots(const PodSpec& pod, LocalImages& images) {
+  std::string missing;
+  std::vector<std::string> seen;
+  for (const Container& c : pod.containers) {
+    if (c.image.empty() || std::find(seen.begin(), seen.end(), c.image) != seen.end()) continue;
+    seen.push_back(c.image);
+    if (auto found = images.Find(c.image); !found || found->rootfs.empty()) {
+      missing += (missing.empty() ? "" : ", ") + c.image;
+    }
+  }
+  for (const std::string& note : images.TakeNotes()) {
+    std::fprintf(stderr, "podsim: %s\n", note.c_str());
+  }
+  if (!missing.empty()) {
+    std::fprintf(stderr,
+                 "podsim: no local image for %s: their containers run on the read-only host "
+                 "root (see --image)\n",
+                 missing.c_str());
+  }
 }
 
 }  // namespace
@@ -310,6 +333,7 @@ int PodsimMain(const std::vector<std::string>& args, const std::string& self_dir
       std::fprintf(stderr, "podsim: %s\n", objects.error().message.c_str());
       return kExitUsage;
     }
+    LocalImages images({o.images, o.image_commands}, std::make_unique<PodmanCli>());
     auto rendered = RenderManifests(*documents);
     if (!rendered) {
       std::fprintf(stderr, "podsim: %s: %s\n", o.file.c_str(), rendered.error().message.c_str());
@@ -329,7 +353,11 @@ int PodsimMain(const std::vector<std::string>& args, const std::string& self_dir
       return kExitUsage;
     }
 
+    SayHostRoots(*pod, images);
+
     KubeletOptions k;
+    k.objects = &*objects;
+    k.images = &images;
     k.entrypoint_bin = o.entrypoint_bin.empty() ? self_dir + "/entrypoint" : o.entrypoint_bin;
     k.nop_bin = o.nop_bin.empty() ? self_dir + "/nop" : o.nop_bin;
     k.cancel_after = o.cancel_after;

@@ -48,7 +48,7 @@ ControllerActions TektonController::Reconcile(const PodView& pod, SteadyClock::t
     return actions;
   }
   const bool sidecars_ready = std::all_of(all.begin(), all.end(), [](auto& c) {
-    return c.is_step || c.running || (c.done && c.exit_code == 0);
+    return c.is_step || (c.running && c.ready) || (c.done && c.exit_code == 0);
   });
   if (sidecars_ready && !ready_set_) {
     ready_set_ = true;

@@ -1,8 +1,9 @@
 #pragma once
 // The Tekton controller's part in a TaskRun's pod, as a pure policy over the
 // containers' states and the (steady) time:
-//  * tekton.dev/ready=READY once every sidecar runs or ended well (the
-//    first step waits for it in the Downward-API volume);
+//  * tekton.dev/ready=READY once every sidecar runs and is Ready (its
+//    readiness probe passed) or ended well (the first step waits for it in
+//    the Downward-API volume);
 //  * tekton.dev/cancel=CANCEL at --cancel-after, while a step still runs;
 //  * the verdict when every step is done (the TaskRun completes as Tekton
 //    reports it), and then the sidecars' stop by the nop image swap;
@@ -37,6 +38,7 @@ struct ContainerView {
   bool running = false;  ///< started and not terminated
   bool done = false;     ///< terminated, its output all read
   int exit_code = 0;     ///< when done
+  bool ready = true;     ///< the kubelet's Ready (its readiness probe passed), when running
 };
 
 struct PodView {

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "common/deadline.h"
+#include "podsim/container_env.h"
 #include "podsim/controller.h"
 #include "podsim/sys/real_pod_runtime.h"
 
@@ -28,6 +29,8 @@ struct Slot {
   bool stopping = false;     // SIGTERM sent
   bool swap_to_nop = false;  // the controller swapped its image: restart with nop
   bool nop_phase = false;
+  std::optional<size_t> main_index;  // among the main containers: its readiness
+  bool probe_failure_said = false;
   std::optional<SteadyClock::time_point> kill_at;
   LineSplitter lines;
   bool active() const { return running || output_open; }
@@ -51,6 +54,23 @@ User UserOf(const PodSpec& pod, const Container& c) {
   return user;
 }
 
+// An image config's User when it is numeric ("1000" or "1000:1000"); a
+// user name would need the image's /etc/passwd.
+void ImageUser(const std::string& text, User& user) {
+  const size_t colon = text.find(':');
+  auto number = [](const std::string& digits) -> std::optional<int64_t> {
+    if (digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
+      return std::nullopt;
+    }
+    return std::stoll(digits);
+  };
+  const auto uid = number(text.substr(0, colon));
+  if (!uid) return;
+  user.uid = uid;
+  if (colon != std::string::npos && !user.gid) user.gid = number(text.substr(colon + 1));
+}
+
 class Kubelet {
  public:
   Kubelet(const PodSpec& pod, const KubeletOptions& options, LogSink& logs, PodRuntime& runtime)
@@ -59,7 +79,14 @@ class Kubelet {
         logs_(logs),
         rt_(runtime),
         controller_({options.tekton_controller, options.cancel_after, options.deadline},
-                    runtime.SteadyNow()) {
+                    runtime.SteadyNow()),
+        objects_(options.objects != nullptr ? *options.objects : no_objects_),
+        images_(options.images != nullptr ? *options.images : no_images_),
+        probes_(ProbesOf(pod)),
+        prober_(probes_),
+        tekton_pod_(options.tekton_controller &&
+                    std::any_of(pod.containers.begin(), pod.containers.end(),
+                                [](const Container& c) { return IsStepContainer(c.name); })) {
     annotations_ = pod.annotations;
     grace_ = options.grace.value_or(std::chrono::seconds(pod.termination_grace_seconds));
     for (size_t i = 0; i < pod.volumes.size(); ++i) volume_index_[pod.volumes[i].name] = i;
@@ -68,7 +95,8 @@ class Kubelet {
   Result<PodRun> Run() {
     run_.start_time = rt_.WallNow();
     if (auto ok = rt_.PrepareVolumes(pod_.volumes.size()); !ok) return Fail(ok.error());
-    if (auto ok = WriteDownward(); !ok) return Fail(ok.error());
+    if (auto ok = PrepareHostPaths(); !ok) return Fail(ok.error());
+    if (auto ok = WriteApiVolumes(/*downward_only=*/false); !ok) return Fail(ok.error());
     budget_ = TerminationMessageBudget(pod_.init_containers.size() + pod_.containers.size());
     for (const Container& c : pod_.init_containers)
       run_.init_containers.emplace_back().name = c.name;
@@ -80,6 +108,7 @@ class Kubelet {
     for (size_t i = 0; i < pod_.containers.size(); ++i) {
       const Container& c = pod_.containers[i];
       slots_.push_back(NewSlot(index++, c, run_.containers[i], IsStepContainer(c.name)));
+      slots_.back()->main_index = main_.size();
       main_.push_back(slots_.back().get());
     }
 
@@ -120,19 +149,46 @@ class Kubelet {
     return slot;
   }
 
-  Status WriteDownward() {
+  static std::vector<std::optional<Probe>> ProbesOf(const PodSpec& pod) {
+    std::vector<std::optional<Probe>> probes;
+    for (const Container& c : pod.containers) probes.push_back(c.readiness_probe);
+    return probes;
+  }
+
+  // The pod as the Downward API sees it now (annotations change).
+  PodSpec Current() const {
     PodSpec current = pod_;
     current.annotations = annotations_;
+    return current;
+  }
+
+  Status PrepareHostPaths() {
     for (size_t i = 0; i < pod_.volumes.size(); ++i) {
-      const Volume& v = pod_.volumes[i];
-      if (v.kind != Volume::kDownwardApi) continue;
-      std::map<std::string, std::string> files;
-      for (const DownwardItem& item : v.items) {
-        auto value = ResolveFieldPath(current, item.field_path);
-        if (!value) return Fail(value.error());
-        files[item.path] = *value;
-      }
-      if (auto ok = rt_.WriteDownward(i, files); !ok) return ok;
+      const VolumeSource& source = pod_.volumes[i].source;
+      if (source.kind != VolumeSource::kHostPath) continue;
+      auto kind = rt_.PrepareHostPath(source.host_path, source.host_path_type);
+      if (!kind) return Fail(kind.error().Wrap("volume \"" + pod_.volumes[i].name + "\""));
+      host_path_kinds_[i] = *kind;
+    }
+    return {};
+  }
+
+  // Writes the API-data volumes; after an annotation change only those with
+  // Downward-API files (a ConfigMap does not change during a run).
+  Status WriteApiVolumes(bool downward_only) {
+    const PodSpec current = Current();
+    const FieldResolver field = [&](const std::string& path) {
+      return ResolveFieldPath(current, path);
+    };
+    for (size_t i = 0; i < pod_.volumes.size(); ++i) {
+      const VolumeSource& source = pod_.volumes[i].source;
+      if (!IsApiDataVolume(source)) continue;
+      const bool has_fields = std::any_of(source.projections.begin(), source.projections.end(),
+                                          [](const Projection& p) { return !p.fields.empty(); });
+      if (downward_only && !has_fields) continue;
+      auto files = ProjectVolumeFiles(source, objects_, field);
+      if (!files) return Fail(files.error().Wrap("volume \"" + pod_.volumes[i].name + "\""));
+      if (auto ok = rt_.WriteVolumeFiles(i, *files); !ok) return ok;
     }
     return {};
   }
@@ -140,9 +196,30 @@ class Kubelet {
   void SetAnnotation(const std::string& key, const std::string& value) {
     if (annotations_[key] == value) return;
     annotations_[key] = value;
-    if (auto ok = WriteDownward(); !ok) {
+    if (auto ok = WriteApiVolumes(/*downward_only=*/true); !ok) {
       logs_.Line("podsim", "annotation update: " + ok.error().message);
     }
+  }
+
+  // A volumeMount as the container sees it: API-data volumes are always
+  // read-only; a hostPath is the host's own path; a subPath is opened
+  // beneath its volume by the runtime.
+  Result<MountRequest> MountOf(const VolumeMount& m) {
+    const size_t volume = volume_index_.at(m.name);
+    const VolumeSource& source = pod_.volumes[volume].source;
+    const bool read_only = m.read_only || IsApiDataVolume(source);
+    if (source.kind == VolumeSource::kHostPath) {
+      if (!m.sub_path.empty()) {
+        return Fail("volumeMount " + m.name + ": subPath on a hostPath volume is not supported");
+      }
+      return MountRequest{m.mount_path, source.host_path, host_path_kinds_.at(volume), read_only};
+    }
+    if (!m.sub_path.empty()) {
+      auto mount = rt_.SubPathMount(m.mount_path, volume, m.sub_path, read_only);
+      if (!mount) return Fail(mount.error().Wrap("volumeMount " + m.name));
+      return mount;
+    }
+    return MountRequest{m.mount_path, rt_.VolumeDir(volume), MountRequest::kDirectory, read_only};
   }
 
   // The kubelet's part of a container's start: environment, command and
@@ -153,32 +230,43 @@ class Kubelet {
     launch.run = next_run_++;
     launch.container = s.index;
     launch.nop_image = nop_image;
-    PodSpec current = pod_;
-    current.annotations = annotations_;
-    std::map<std::string, std::string> vars;
-    std::vector<std::pair<std::string, std::string>> env;
-    for (const EnvVar& e : c.env) {
-      std::string value;
-      if (e.field_path.empty()) {
-        value = ExpandKubeletVariables(e.value, vars);
-      } else {
-        auto resolved = ResolveFieldPath(current, e.field_path);
-        if (!resolved) return Fail(resolved.error());
-        value = *resolved;
-      }
-      vars[e.name] = value;
-      env.emplace_back(e.name, value);
+    // The nop image is known: an entrypoint of /ko-app/nop, nothing else.
+    // A TaskRun pod's init containers are Tekton's own, their binaries
+    // podsim's: they run on the host's root.
+    const bool tekton_init = tekton_pod_ && !s.main_index;
+    const std::optional<ImageConfig> known =
+        nop_image || tekton_init || c.image.empty() ? std::nullopt : images_.Find(c.image);
+    const ImageConfig image = known.value_or(ImageConfig{});
+    const PodSpec current = Current();
+    auto env = BuildContainerEnv(c, image.env, [&](const std::string& path) {
+      return ResolveFieldPath(current, path);
+    }, objects_);
+    if (!env) return Fail(env.error());
+    if (!env->skipped.empty() && !nop_image) {
+      std::string keys;
+      for (const std::string& k : env->skipped) keys += (keys.empty() ? "" : ", ") + k;
+      logs_.Line(c.name, "podsim: envFrom keys that are not valid variable names were skipped: " +
+                             keys);
     }
-    if (!vars.contains("PATH")) launch.env.push_back(std::string("PATH=") + kDefaultPath);
-    if (!vars.contains("HOSTNAME")) launch.env.push_back("HOSTNAME=" + pod_.name);
-    if (!vars.contains("HOME")) launch.env.push_back("HOME=/root");
-    for (const auto& [name, value] : env) launch.env.push_back(name + "=" + value);
+    if (!env->Has("PATH")) launch.env.push_back(std::string("PATH=") + kDefaultPath);
+    if (!env->Has("HOSTNAME")) launch.env.push_back("HOSTNAME=" + pod_.name);
+    if (!env->Has("HOME")) launch.env.push_back("HOME=/root");
+    for (const auto& [name, value] : env->vars) launch.env.push_back(name + "=" + value);
+    const std::map<std::string, std::string>& vars = env->expansion;
 
     for (const std::string& a : c.command) launch.argv.push_back(ExpandKubeletVariables(a, vars));
     std::vector<std::string> args;
     for (const std::string& a : c.args) args.push_back(ExpandKubeletVariables(a, vars));
+    if (launch.argv.empty() && known) {
+      // Docker's rule: the image's Entrypoint, then the container's args or
+      // else the image's Cmd.
+      launch.argv = image.entrypoint;
+      launch.argv.insert(launch.argv.end(), (args.empty() ? image.cmd : args).begin(),
+                         (args.empty() ? image.cmd : args).end());
+      if (!launch.argv.empty()) args.clear();
+    }
     if (launch.argv.empty()) {
-      // Images are not pulled: a container without a command stands for an
+      // The image is unknown: a container without a command stands for an
       // image whose process runs until stopped; the nop image's entrypoint is nop.
       launch.argv = {"/ko-app/nop"};
       if (!nop_image) {
@@ -188,8 +276,11 @@ class Kubelet {
     }
     launch.argv.insert(launch.argv.end(), args.begin(), args.end());
     launch.working_dir = ExpandKubeletVariables(c.working_dir, vars);
+    if (launch.working_dir.empty()) launch.working_dir = image.working_dir;
+    launch.rootfs = image.rootfs;
 
-    const User user = UserOf(pod_, c);
+    User user = UserOf(pod_, c);
+    if (!user.uid) ImageUser(image.user, user);
     if (user.non_root && user.uid.value_or(0) == 0) {
       const std::string where = "(pod: \"" + pod_.name + "_" + pod_.namespace_name + "(" +
                                 pod_.uid + ")\", container: " + c.name + ")";
@@ -200,8 +291,9 @@ class Kubelet {
     if (user.gid) launch.gid = static_cast<gid_t>(*user.gid);
 
     for (const VolumeMount& m : c.volume_mounts) {
-      launch.mounts.push_back({m.mount_path, rt_.VolumeDir(volume_index_.at(m.name)),
-                               MountRequest::kDirectory, m.read_only});
+      auto mount = MountOf(m);
+      if (!mount) return Fail(mount.error());
+      launch.mounts.push_back(std::move(*mount));
     }
     if (!nop_image) {
       launch.mounts.push_back(
@@ -236,7 +328,8 @@ class Kubelet {
       StartFailed(s, launch.error().message);
       return {};
     }
-    if (s.spec->command.empty() && !nop_image) {
+    if (!nop_image && launch->argv.size() == 2 && launch->argv[1] == "tekton_run_indefinitely" &&
+        s.spec->command.empty()) {
       logs_.Line(s.spec->name,
                  "podsim: no command (images are not pulled): running /ko-app/nop "
                  "tekton_run_indefinitely in its place");
@@ -260,10 +353,15 @@ class Kubelet {
     }
     s.status->started = true;
     s.status->started_at = rt_.WallNow();
+    if (s.main_index && !s.nop_phase) prober_.Started(*s.main_index, rt_.SteadyNow());
   }
 
   Status OnExited(Slot& s, int code) {
     s.running = false;
+    if (s.main_index) {
+      if (prober_.Probing(*s.main_index)) rt_.StopProbe(s.run);
+      prober_.Stopped(*s.main_index);
+    }
     s.kill_at.reset();
     if (!s.start_failed) {
       s.status->terminated = true;
@@ -309,7 +407,8 @@ class Kubelet {
     view.main_started = main_started_;
     for (const Slot* s : main_) {
       view.containers.push_back({s->is_step, s->status->started && !s->status->terminated,
-                                 s->status->terminated && !s->active(), s->status->exit_code});
+                                 s->status->terminated && !s->active(), s->status->exit_code,
+                                 prober_.Ready(*s->main_index)});
     }
     return view;
   }
@@ -344,8 +443,40 @@ class Kubelet {
     }
   }
 
+  // Starts the readiness probes that are due; stops those that overran.
+  void RunProbes(SteadyClock::time_point now) {
+    for (size_t i : prober_.Overdue(now)) {
+      rt_.StopProbe(main_[i]->run);
+      ProbeFailed(*main_[i], "readiness probe timed out after " +
+                                 std::to_string(probes_[i]->timeout.count()) + "s");
+    }
+    for (size_t i : prober_.DueProbes(now)) {
+      if (auto ok = rt_.StartProbe(main_[i]->run, *probes_[i]); !ok) {
+        prober_.Finished(i, false);
+        ProbeFailed(*main_[i], ok.error().message);
+      }
+    }
+  }
+
+  void OnProbed(Slot& s, const RuntimeEvent& event) {
+    if (!s.main_index) return;
+    const bool success = event.exit_code == 0;
+    const bool changed = prober_.Finished(*s.main_index, success);
+    if (changed && success) logs_.Line(s.spec->name, "podsim: readiness probe passed: ready");
+    if (!success) ProbeFailed(s, event.data, changed);
+  }
+
+  // Said the first time, and whenever the container turns not ready.
+  void ProbeFailed(Slot& s, const std::string& detail, bool turned_not_ready = false) {
+    if (s.probe_failure_said && !turned_not_ready) return;
+    s.probe_failure_said = true;
+    logs_.Line(s.spec->name, std::string("podsim: readiness probe failed") +
+                                 (turned_not_ready ? " (not ready)" : "") + ": " + detail);
+  }
+
   std::optional<SteadyClock::time_point> NextTimer() const {
     std::optional<SteadyClock::time_point> next = controller_.NextTimer();
+    if (auto probe = prober_.NextWake(); probe && (!next || *probe < *next)) next = probe;
     for (const auto& s : slots_) {
       if (s->kill_at && (!next || *s->kill_at < *next)) next = s->kill_at;
     }
@@ -372,11 +503,15 @@ class Kubelet {
           case RuntimeEvent::kOutputClosed:
             OnOutput(s, event);
             break;
+          case RuntimeEvent::kProbed:
+            OnProbed(s, event);
+            break;
           case RuntimeEvent::kInterrupted:
             break;
         }
       }
       OnTimers(rt_.SteadyNow());
+      RunProbes(rt_.SteadyNow());
     }
   }
 
@@ -385,6 +520,14 @@ class Kubelet {
   LogSink& logs_;
   PodRuntime& rt_;
   TektonController controller_;
+  const ConfigObjects no_objects_;
+  NoImages no_images_;
+  const ConfigObjects& objects_;
+  ImageStore& images_;
+  const std::vector<std::optional<Probe>> probes_;  // of the main containers
+  ReadinessProber prober_;
+  const bool tekton_pod_;
+  std::map<size_t, MountRequest::Kind> host_path_kinds_;
   std::map<std::string, std::string> annotations_;
   std::map<std::string, size_t> volume_index_;
   nanoseconds grace_;

@@ -3,9 +3,12 @@
 // containers at once, each with the pod's volumes; reads each container's
 // termination message the kubelet way; stops containers with SIGTERM, then
 // SIGKILL after the grace period; restarts a sidecar with the nop image when
-// the controller swaps it in. The Tekton controller's part (annotations,
-// sidecar stop, verdict) is TektonController's (controller.h). Pure: the
-// machine is reached through PodRuntime (pod_runtime.h).
+// the controller swaps it in; writes the API-data volumes (downwardAPI,
+// configMap, secret, projected); runs the readiness probes; runs a container
+// on its image's root file system when the ImageStore has it. The Tekton
+// controller's part (annotations, sidecar stop, verdict) is
+// TektonController's (controller.h). Pure: the machine is reached through
+// PodRuntime (pod_runtime.h).
 
 #include <chrono>
 #include <functional>
@@ -15,6 +18,8 @@
 #include <vector>
 
 #include "common/error.h"
+#include "podsim/config_objects.h"
+#include "podsim/image_store.h"
 #include "podsim/pod_runtime.h"
 #include "podsim/pod_spec.h"
 
@@ -76,6 +81,11 @@ struct KubeletOptions {
   /// with the pod as it is then — before sidecars are stopped and the
   /// pod's remaining containers are waited for.
   std::function<void(const PodRun&)> on_verdict;
+  /// The ConfigMaps and Secrets the pod's volumes and env refer to (none when null).
+  const ConfigObjects* objects = nullptr;
+  /// What is known of the containers' images (none when null): the root a
+  /// container runs on, and its Entrypoint/Cmd/Env/WorkingDir/User.
+  ImageStore* images = nullptr;
 };
 
 /// Runs the pod to the end on this machine. Fails only when the pod cannot

@@ -16,6 +16,8 @@
 
 #include "common/error.h"
 #include "podsim/mount_plan.h"
+#include "podsim/probes.h"
+#include "podsim/volume_sources.h"
 
 namespace podstep::podsim {
 
@@ -53,6 +55,7 @@ struct RuntimeEvent {
     kOutput,        ///< bytes the run wrote to stdout/stderr
     kOutputClosed,  ///< its output pipe reached end of file
     kInterrupted,   ///< podsim was asked to stop (`reason`: "interrupted by SIGTERM")
+    kProbed,        ///< the run's readiness probe ended: `exit_code` 0 passed, `data` why not
   };
   Kind kind;
   RunId run = -1;
@@ -77,6 +80,12 @@ struct RuntimeEvent {
     return e;
   }
   static RuntimeEvent OutputClosed(RunId run) { return RuntimeEvent{kOutputClosed, run}; }
+  static RuntimeEvent Probed(RunId run, bool success, std::string detail) {
+    RuntimeEvent e{kProbed, run};
+    e.exit_code = success ? 0 : 1;
+    e.data = std::move(detail);
+    return e;
+  }
   static RuntimeEvent Interrupted(std::string reason) {
     RuntimeEvent e{kInterrupted};
     e.reason = std::move(reason);
@@ -98,8 +107,17 @@ class PodRuntime {
   /// Makes `count` empty volume directories, writable by every user (as
   /// Kubernetes makes an emptyDir).
   virtual Status PrepareVolumes(size_t count) = 0;
-  /// Writes a Downward-API volume with the kubelet's atomic writer.
-  virtual Status WriteDownward(size_t volume, const std::map<std::string, std::string>& files) = 0;
+  /// Writes an API-data volume (downwardAPI, configMap, secret, projected)
+  /// with the kubelet's atomic writer.
+  virtual Status WriteVolumeFiles(size_t volume, const VolumeFiles& files) = 0;
+  /// Checks (and creates, as its type says) a hostPath; whether the
+  /// container sees a directory or a file there.
+  virtual Result<MountRequest::Kind> PrepareHostPath(const std::string& path,
+                                                     const std::string& type) = 0;
+  /// The mount of `sub_path` inside the volume at `container_path`, resolved
+  /// safely beneath the volume (missing directories made).
+  virtual Result<MountRequest> SubPathMount(const std::string& container_path, size_t volume,
+                                            const std::string& sub_path, bool read_only) = 0;
   /// Creates (or empties) the container's termination-message file.
   virtual Status ResetTerminationFile(size_t container) = 0;
   /// The last `budget` bytes of the container's termination-message file.
@@ -111,6 +129,11 @@ class PodRuntime {
   virtual Status Start(const ContainerLaunch& launch) = 0;
   /// Signals the run's first process (no-op once it ended).
   virtual void Signal(RunId run, int signo) = 0;
+  /// Runs `probe` against the running run; its outcome arrives as kProbed.
+  /// Fails only when no probe process could be made.
+  virtual Status StartProbe(RunId run, const Probe& probe) = 0;
+  /// Kills the run's probe in flight (it overran its timeout): no kProbed follows.
+  virtual void StopProbe(RunId run) = 0;
 
   /// Waits for events until `until` (forever when unset); returns what
   /// happened (nothing when `until` passed). Each output event holds a

@@ -222,10 +222,6 @@ Result<Volume> ParseVolume(const json& object, const std::string& path) {
   auto source = ParseVolumeSource(object, path);
   if (!source) return Fail(source.error());
   v.source = std::move(*source);
-  if (v.source.kind == VolumeSource::kDownwardApi) {
-    v.kind = Volume::kDownwardApi;
-    for (const FieldFile& f : v.source.projections[0].fields) v.items.push_back({f.path, f.field_path});
-  }
   return v;
 }
 

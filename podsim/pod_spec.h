@@ -26,7 +26,7 @@ struct EnvVar {
   /// `valueFrom.fieldRef.fieldPath`; empty for a plain value.
   std::string field_path;
   /// `valueFrom.configMapKeyRef` or `valueFrom.secretKeyRef`.
-  std::optional<KeyRef> key_ref;
+  std::optional<KeyRef> key_ref{};
 };
 
 struct VolumeMount {
@@ -34,7 +34,7 @@ struct VolumeMount {
   std::string mount_path;
   bool read_only = false;
   /// A path inside the volume to mount instead of its root ("" for the root).
-  std::string sub_path;
+  std::string sub_path{};
 };
 
 /// The securityContext fields podsim honours (container and pod level; the
@@ -60,19 +60,8 @@ struct Container {
   std::optional<Probe> readiness_probe;
 };
 
-/// One file of a downwardAPI volume.
-struct DownwardItem {
-  std::string path;
-  std::string field_path;
-};
-
 struct Volume {
-  enum Kind { kEmptyDir, kDownwardApi };
   std::string name;
-  Kind kind = kEmptyDir;
-  std::vector<DownwardItem> items;  ///< Only for kDownwardApi.
-  /// The volume's source as parsed (every kind; `kind` and `items` mirror
-  /// the emptyDir and downwardAPI cases).
   VolumeSource source;
 };
 

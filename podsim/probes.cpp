@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 
-#include <algorithm>
 
 #include "podsim/json_fields.h"
 
@@ -182,6 +181,10 @@ void ReadinessProber::Started(size_t container, ProbeClock::time_point now) {
 
 void ReadinessProber::Stopped(size_t container) { states_.at(container) = State{}; }
 
+bool ReadinessProber::Probing(size_t container) const {
+  return states_.at(container).deadline.has_value();
+}
+
 bool ReadinessProber::Ready(size_t container) const {
   const State& s = states_.at(container);
   return s.running && (!s.tracker || s.tracker->ready());
@@ -226,12 +229,6 @@ std::optional<ProbeClock::time_point> ReadinessProber::NextWake() const {
     if (!next || t < *next) next = t;
   }
   return next;
-}
-
-bool SidecarsReady(const std::vector<SidecarState>& sidecars) {
-  return std::all_of(sidecars.begin(), sidecars.end(), [](const SidecarState& s) {
-    return (s.running && s.ready) || s.terminated;
-  });
 }
 
 }  // namespace podstep::podsim

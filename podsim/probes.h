@@ -1,10 +1,9 @@
 #pragma once
-// Readiness probes as the kubelet runs them, and the Tekton controller's
-// rule built on them: the `tekton.dev/ready` annotation (which releases the
-// first step) is set only once every sidecar is Running and Ready, or has
-// terminated (pkg/pod/status.go SidecarsReady). Pure: a probe is run by
-// sys/probe_process, and time is passed in, so the policy is tested with a
-// fake clock.
+// Readiness probes as the kubelet runs them: the Ready condition of each
+// container, which the Tekton controller waits for on every sidecar before
+// it sets `tekton.dev/ready` (pkg/pod/status.go SidecarsReady). Pure: a
+// probe is run by sys/probe_process, and time is passed in, so the policy
+// is tested with a fake clock.
 
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -81,6 +80,8 @@ class ReadinessProber {
   void Started(size_t container, ProbeClock::time_point now);
   /// Container i ended: no more probes, not ready.
   void Stopped(size_t container);
+  /// Whether container i has a probe in flight.
+  [[nodiscard]] bool Probing(size_t container) const;
   /// The kubelet's Ready: running, and its probe (if any) has passed.
   [[nodiscard]] bool Ready(size_t container) const;
 
@@ -103,15 +104,5 @@ class ReadinessProber {
   const std::vector<std::optional<Probe>>& probes_;
   std::vector<State> states_;
 };
-
-/// A non-step container as Tekton's SidecarsReady sees it.
-struct SidecarState {
-  bool running = false;     ///< started and not terminated
-  bool ready = false;       ///< the kubelet's Ready: running and (no probe, or probe passed)
-  bool terminated = false;  ///< any exit counts, as in Tekton
-};
-
-/// Tekton's SidecarsReady: every sidecar Running and Ready, or Terminated.
-bool SidecarsReady(const std::vector<SidecarState>& sidecars);
 
 }  // namespace podstep::podsim

@@ -228,6 +228,8 @@ int RunOps(const std::vector<MountOp>& ops, int* slots) {
   return -1;
 }
 
+}  // namespace
+
 int DropCapabilities() {
   for (int cap = 0; cap <= 63; ++cap) {
     if (Kept(cap)) continue;
@@ -261,8 +263,6 @@ int SwitchUser(uid_t uid, gid_t gid) {
   if (::setresgid(gid, gid, gid) != 0) return -1;
   return ::setresuid(uid, uid, uid);
 }
-
-}  // namespace
 
 Result<ContainerProcess> ContainerProcess::Launch(const LaunchSpec& spec) {
   if (spec.argv.empty()) return Fail("no command to run");

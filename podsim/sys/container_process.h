@@ -48,6 +48,13 @@ struct LaunchSpec {
   int parent_pidfd = -1;
 };
 
+/// In a container's child, before its exec (async-signal-safe): keeps only
+/// the capabilities container runtimes grant a container's root. -1 with
+/// errno on failure.
+int DropCapabilities();
+/// Then becomes `uid` with `gid` as its only group. -1 with errno on failure.
+int SwitchUser(uid_t uid, gid_t gid);
+
 class ContainerProcess {
  public:
   /// Clones the container process. Its start (mounts, exec) completes

@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <sys/prctl.h>
@@ -16,6 +15,7 @@
 
 #include "common/sys/file_util.h"
 #include "common/sys/posix_process_runner.h"
+#include "podsim/sys/container_process.h"
 
 extern char** environ;
 
@@ -144,11 +144,10 @@ struct ExecArgs {
     if (null_fd >= 0) ::dup2(null_fd, 0);
     ::dup2(output, 1);
     ::dup2(output, 2);
-    if (args.target->gid) {
-      ::setgroups(0, nullptr);
-      if (::setgid(*args.target->gid) != 0) Send(report, kSetIds, errno);
+    // No more privilege than the container's own processes have.
+    if (DropCapabilities() != 0 || SwitchUser(args.target->uid, args.target->gid) != 0) {
+      Send(report, kSetIds, errno);
     }
-    if (args.target->uid && ::setuid(*args.target->uid) != 0) Send(report, kSetIds, errno);
     ::sigprocmask(SIG_SETMASK, &args.target->signal_mask, nullptr);
     environ = const_cast<char**>(args.envp.data());
     ::execvp(args.argv[0], args.argv.data());

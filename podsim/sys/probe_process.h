@@ -5,7 +5,7 @@
 // and the user namespace when podsim runs without root — then
 //   exec       forks once more (a PID namespace applies to children only) and
 //              execs the command there with the container's environment,
-//              working directory and user, output captured;
+//              working directory, user and capabilities, output captured;
 //   tcpSocket  connects from inside the pod's network namespace;
 //   httpGet    connects likewise, sends GET, reads the status line.
 // The child makes only async-signal-safe calls and reports through a pipe.
@@ -29,8 +29,8 @@ struct ProbeTarget {
   pid_t pid = -1;                ///< the container's PID 1, as podsim sees it
   std::vector<std::string> env;  ///< "NAME=value", the container's
   std::string working_dir;       ///< "/" when empty
-  std::optional<uid_t> uid;      ///< runAsUser, when set
-  std::optional<gid_t> gid;      ///< runAsGroup, when set
+  uid_t uid = 0;                 ///< the container's user
+  gid_t gid = 0;                 ///< and group
   sigset_t signal_mask{};        ///< the mask the exec'd command starts with
 };
 

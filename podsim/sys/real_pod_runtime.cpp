@@ -11,7 +11,9 @@
 #include "common/signal_names.h"
 #include "common/sys/file_util.h"
 #include "podsim/sys/atomic_writer.h"
+#include "podsim/sys/host_path.h"
 #include "podsim/sys/real_host_fs.h"
+#include "podsim/sys/sub_path.h"
 
 namespace podstep::podsim {
 namespace {
@@ -105,9 +107,27 @@ Status RealPodRuntime::PrepareVolumes(size_t count) {
   return {};
 }
 
-Status RealPodRuntime::WriteDownward(size_t volume,
-                                     const std::map<std::string, std::string>& files) {
+Status RealPodRuntime::WriteVolumeFiles(size_t volume, const VolumeFiles& files) {
   return WriteAtomicVolume(VolumeDir(volume), files);
+}
+
+Result<MountRequest::Kind> RealPodRuntime::PrepareHostPath(const std::string& path,
+                                                           const std::string& type) {
+  if (auto ok = podsim::PrepareHostPath(path, type); !ok) return Fail(ok.error());
+  return StatHostFile(path) == HostFileKind::kDirectory ? MountRequest::kDirectory
+                                                        : MountRequest::kFile;
+}
+
+Result<MountRequest> RealPodRuntime::SubPathMount(const std::string& container_path,
+                                                  size_t volume, const std::string& sub_path,
+                                                  bool read_only) {
+  auto opened = OpenSubPath(VolumeDir(volume), sub_path);
+  if (!opened) return Fail(opened.error());
+  MountRequest request{container_path, opened->MountSource(),
+                       opened->is_directory ? MountRequest::kDirectory : MountRequest::kFile,
+                       read_only};
+  sub_paths_.push_back(std::move(opened->fd));
+  return request;
 }
 
 Status RealPodRuntime::ResetTerminationFile(size_t container) {
@@ -174,8 +194,27 @@ Status RealPodRuntime::Start(const ContainerLaunch& launch) {
   spec.output_fd = write_end.get();
   auto process = ContainerProcess::Launch(spec);
   if (!process) return Fail(process.error());
-  runs_.emplace(launch.run, Run{std::move(*process), std::move(read_end)});
+  ProbeTarget target{process->pid(), launch.env, launch.working_dir, spec.uid, spec.gid,
+                     signals_.original_mask()};
+  runs_.emplace(launch.run, Run{std::move(*process), std::move(read_end), false,
+                                std::move(target), std::nullopt});
   return {};
+}
+
+Status RealPodRuntime::StartProbe(RunId run, const Probe& probe) {
+  auto it = runs_.find(run);
+  if (it == runs_.end() || !it->second.process || it->second.exit_reported) {
+    return Fail("readiness probe: the container is not running");
+  }
+  auto process = ProbeProcess::Start(probe, it->second.probe_target);
+  if (!process) return Fail(process.error());
+  it->second.probe.emplace(std::move(*process));
+  return {};
+}
+
+void RealPodRuntime::StopProbe(RunId run) {
+  auto it = runs_.find(run);
+  if (it != runs_.end()) it->second.probe.reset();
 }
 
 void RealPodRuntime::Signal(RunId run, int signo) {
@@ -197,7 +236,7 @@ void RealPodRuntime::ReadOutput(RunId id, Run& run, std::vector<RuntimeEvent>& e
 }
 
 std::vector<RuntimeEvent> RealPodRuntime::Wait(std::optional<SteadyClock::time_point> until) {
-  enum What { kSignal, kStart, kExit, kOutput };
+  enum What { kSignal, kStart, kExit, kOutput, kProbe };
   std::vector<pollfd> fds = {{signals_.fd(), POLLIN, 0}};
   std::vector<std::pair<What, RunId>> tags = {{kSignal, -1}};
   for (auto& [id, run] : runs_) {
@@ -212,6 +251,10 @@ std::vector<RuntimeEvent> RealPodRuntime::Wait(std::optional<SteadyClock::time_p
     if (run.output.valid()) {
       fds.push_back({run.output.get(), POLLIN, 0});
       tags.emplace_back(kOutput, id);
+    }
+    if (run.probe) {
+      fds.push_back({run.probe->pid_fd(), POLLIN, 0});
+      tags.emplace_back(kProbe, id);
     }
   }
   int timeout_ms = -1;
@@ -238,6 +281,14 @@ std::vector<RuntimeEvent> RealPodRuntime::Wait(std::optional<SteadyClock::time_p
     Run& run = runs_.at(id);
     if (what == kOutput) {
       ReadOutput(id, run, events);
+      continue;
+    }
+    if (what == kProbe) {
+      if (!run.probe) continue;
+      if (auto outcome = run.probe->TryFinish()) {
+        run.probe.reset();
+        events.push_back(RuntimeEvent::Probed(id, outcome->success, std::move(outcome->detail)));
+      }
       continue;
     }
     if (run.process->start_fd() >= 0) {

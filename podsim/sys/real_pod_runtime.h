@@ -14,6 +14,7 @@
 #include "podsim/sys/container_process.h"
 #include "podsim/sys/pod_dir.h"
 #include "podsim/sys/pod_sandbox.h"
+#include "podsim/sys/probe_process.h"
 
 namespace podstep::podsim {
 
@@ -38,11 +39,17 @@ class RealPodRuntime : public PodRuntime {
   std::string VolumeDir(size_t volume) const override;
   std::string TerminationFile(size_t container) const override;
   Status PrepareVolumes(size_t count) override;
-  Status WriteDownward(size_t volume, const std::map<std::string, std::string>& files) override;
+  Status WriteVolumeFiles(size_t volume, const VolumeFiles& files) override;
+  Result<MountRequest::Kind> PrepareHostPath(const std::string& path,
+                                             const std::string& type) override;
+  Result<MountRequest> SubPathMount(const std::string& container_path, size_t volume,
+                                    const std::string& sub_path, bool read_only) override;
   Status ResetTerminationFile(size_t container) override;
   std::string ReadTerminationMessage(size_t container, size_t budget) override;
   Status Start(const ContainerLaunch& launch) override;
   void Signal(RunId run, int signo) override;
+  Status StartProbe(RunId run, const Probe& probe) override;
+  void StopProbe(RunId run) override;
   std::vector<RuntimeEvent> Wait(std::optional<SteadyClock::time_point> until) override;
   SteadyClock::time_point SteadyNow() override { return SteadyClock::now(); }
   Clock::time_point WallNow() override { return Clock::now(); }
@@ -55,6 +62,8 @@ class RealPodRuntime : public PodRuntime {
     std::optional<ContainerProcess> process;
     UniqueFd output;
     bool exit_reported = false;
+    ProbeTarget probe_target;  // pid set once the process exists
+    std::optional<ProbeProcess> probe;
   };
   RealPodRuntime(SignalChannel signals, PodDir dir, PrivateTmpfs memory, PodSandbox sandbox,
                  UniqueFd self, bool host_network)
@@ -76,6 +85,8 @@ class RealPodRuntime : public PodRuntime {
   UniqueFd self_pidfd_;
   bool host_network_;
   ContainerRoot::Kind host_root_ = ContainerRoot::kHostReadOnly;
+  // subPaths opened beneath their volumes; containers mount from them.
+  std::vector<UniqueFd> sub_paths_;
   // Last: destroyed first, so every container is gone before the pod dir.
   std::map<RunId, Run> runs_;
 };

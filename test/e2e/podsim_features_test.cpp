@@ -5,9 +5,11 @@
 // image (built offline with buildah from Debian's busybox-static) or on a
 // root file system given with --image. Assertions are on logs and files.
 
+#include <elf.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 
 #include "e2e/podsim_fixture.h"
@@ -31,9 +33,20 @@ std::string FindOnPath(const std::string& name) {
   return "";
 }
 
+// An ELF executable without a PT_INTERP program header needs no loader.
 bool IsStatic(const std::string& binary) {
-  const std::string content = ReadFileOr(binary);
-  return !content.empty() && content.find("ld-linux") == std::string::npos;
+  const std::string elf = ReadFileOr(binary);
+  if (elf.size() < sizeof(Elf64_Ehdr) || elf.compare(0, 4, ELFMAG) != 0) return false;
+  Elf64_Ehdr header;
+  std::memcpy(&header, elf.data(), sizeof header);
+  for (size_t i = 0; i < header.e_phnum; ++i) {
+    const size_t at = header.e_phoff + i * header.e_phentsize;
+    if (at + sizeof(Elf64_Phdr) > elf.size()) return false;
+    Elf64_Phdr program;
+    std::memcpy(&program, elf.data() + at, sizeof program);
+    if (program.p_type == PT_INTERP) return false;
+  }
+  return true;
 }
 
 // Debian's busybox-static: one static binary that is a whole userland.

@@ -55,6 +55,11 @@ class FakeRuntime : public PodRuntime {
   std::vector<Signaled> signals;
   std::vector<std::pair<milliseconds, std::map<std::string, std::string>>> downward;
   std::optional<milliseconds> interrupt_at;
+  std::vector<std::string> host_paths;
+  std::map<RunId, int> probe_passes_from;
+  milliseconds probe_takes = 100ms;
+  std::vector<std::pair<RunId, milliseconds>> probes;
+  std::vector<RunId> stopped_probes;
 
   milliseconds Now() const { return std::chrono::duration_cast<milliseconds>(now_ - start_); }
 
@@ -63,10 +68,35 @@ class FakeRuntime : public PodRuntime {
     return "/pod/t/" + std::to_string(container);
   }
   Status PrepareVolumes(size_t) override { return {}; }
-  Status WriteDownward(size_t, const std::map<std::string, std::string>& files) override {
-    downward.emplace_back(Now(), files);
+  Status WriteVolumeFiles(size_t, const VolumeFiles& files) override {
+    std::map<std::string, std::string> contents;
+    for (const auto& [path, file] : files) contents[path] = file.content;
+    downward.emplace_back(Now(), contents);
     return {};
   }
+  Result<MountRequest::Kind> PrepareHostPath(const std::string& path,
+                                             const std::string& type) override {
+    host_paths.push_back(path + " " + type);
+    return MountRequest::kDirectory;
+  }
+  Result<MountRequest> SubPathMount(const std::string& container_path, size_t volume,
+                                    const std::string& sub_path, bool read_only) override {
+    return MountRequest{container_path, VolumeDir(volume) + "/" + sub_path,
+                        MountRequest::kDirectory, read_only};
+  }
+  // Each probe of a run takes `probe_takes` and passes from its
+  // `probe_passes_from`-th run on (1-based; absent or 0: never).
+  Status StartProbe(RunId run, const Probe&) override {
+    probes.emplace_back(run, Now());
+    const int n = ++probe_runs_[run];
+    const auto it = probe_passes_from.find(run);
+    const bool pass = it != probe_passes_from.end() && it->second != 0 && n >= it->second;
+    if (probe_takes != kForever) {
+      Schedule(now_ + probe_takes, RuntimeEvent::Probed(run, pass, pass ? "" : "exit status 1"));
+    }
+    return {};
+  }
+  void StopProbe(RunId run) override { stopped_probes.push_back(run); }
   Status ResetTerminationFile(size_t container) override {
     messages_[container].clear();
     return {};
@@ -161,6 +191,7 @@ class FakeRuntime : public PodRuntime {
   std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue_;
   std::map<size_t, std::string> messages_;
   std::map<RunId, bool> ignores_sigterm_;
+  std::map<RunId, int> probe_runs_;
 };
 
 class RecordingSink : public LogSink {
@@ -187,9 +218,12 @@ PodSpec TaskRunPod() {
                     MakeContainer("sidecar-db", "db")};
   Volume downward;
   downward.name = "downward";
-  downward.kind = Volume::kDownwardApi;
-  downward.items = {{"ready", "metadata.annotations['tekton.dev/ready']"},
-                    {"cancel", "metadata.annotations['tekton.dev/cancel']"}};
+  downward.source.kind = VolumeSource::kDownwardApi;
+  Projection fields;
+  fields.kind = Projection::kDownwardApi;
+  fields.fields = {{"ready", "metadata.annotations['tekton.dev/ready']", std::nullopt},
+                   {"cancel", "metadata.annotations['tekton.dev/cancel']", std::nullopt}};
+  downward.source.projections = {fields};
   pod.volumes = {downward};
   return pod;
 }
@@ -514,6 +548,146 @@ TEST(PodsimPrimaryGroup, FromPasswd) {
   EXPECT_EQ(PrimaryGroupOf(passwd, 12), std::nullopt);
   EXPECT_EQ(PrimaryGroupOf(passwd, 4242), std::nullopt);
   EXPECT_EQ(PrimaryGroupOf("", 0), std::nullopt);
+}
+
+// --- volumes, readiness probes and images (issue 10 §2) ---
+
+Probe ExecProbe() {
+  Probe probe;
+  probe.kind = Probe::kExec;
+  probe.command = {"test", "-f", "/ready"};
+  probe.period = 1s;
+  return probe;
+}
+
+TEST_F(KubeletTest, AReadinessProbeHoldsTheReadyAnnotationUntilItPasses) {
+  rt_.scripts["step-a"] = Runs(5000ms);
+  PodSpec pod = TaskRunPod();
+  pod.containers[2].readiness_probe = ExecProbe();
+  rt_.probe_passes_from[3] = 3;  // runs: prepare 0, step-a 1, step-b 2, sidecar-db 3
+  auto run = Run(pod);
+  ASSERT_TRUE(run) << run.error().message;
+  // Probes at 5 ms, 1005 ms and 2005 ms (each 100 ms long); the third passes.
+  ASSERT_GE(rt_.probes.size(), 3u);
+  EXPECT_EQ(rt_.probes[0], (std::pair<RunId, milliseconds>{3, 5ms}));
+  EXPECT_EQ(rt_.probes[1].second, 1005ms);
+  EXPECT_EQ(rt_.probes[2].second, 2005ms);
+  ASSERT_GE(rt_.downward.size(), 2u);
+  EXPECT_EQ(rt_.downward[1].first, 2105ms);
+  EXPECT_EQ(rt_.downward[1].second.at("ready"), "READY");
+  const auto said = [&](const std::string& line) {
+    return std::count(sink_.lines.begin(), sink_.lines.end(), line);
+  };
+  EXPECT_EQ(said("sidecar-db: podsim: readiness probe failed: exit status 1"), 1);
+  EXPECT_EQ(said("sidecar-db: podsim: readiness probe passed: ready"), 1);
+  // Its probing ends with it (stopped by the nop swap after the steps).
+  EXPECT_EQ(rt_.launches.size(), 5u);
+}
+
+TEST_F(KubeletTest, AProbeThatOverrunsItsTimeoutIsStoppedAndFails) {
+  rt_.scripts["step-a"] = Runs(3000ms);
+  rt_.probe_takes = kForever;
+  PodSpec pod = TaskRunPod();
+  pod.containers[2].readiness_probe = ExecProbe();
+  auto run = Run(pod);
+  ASSERT_TRUE(run) << run.error().message;
+  for (const auto& [at, files] : rt_.downward) EXPECT_EQ(files.at("ready"), "") << at.count();
+  ASSERT_FALSE(rt_.stopped_probes.empty());
+  EXPECT_EQ(rt_.stopped_probes[0], 3);
+  EXPECT_EQ(std::count(sink_.lines.begin(), sink_.lines.end(),
+                       "sidecar-db: podsim: readiness probe failed: readiness probe timed out "
+                       "after 1s"),
+            1);
+}
+
+TEST_F(KubeletTest, ApiDataVolumesAreWrittenAndMountedReadOnly) {
+  ConfigObjects objects;
+  ASSERT_TRUE(objects.Add({nlohmann::json::parse(
+                              R"({"kind":"ConfigMap","metadata":{"name":"cm"},"data":{"k":"v"}})")},
+                          "test"));
+  options_.objects = &objects;
+  PodSpec pod = TaskRunPod();
+  Volume cm;
+  cm.name = "cm";
+  cm.source.kind = VolumeSource::kConfigMap;
+  cm.source.projections = {Projection{Projection::kConfigMap, "cm", false, {}, {}}};
+  Volume host;
+  host.name = "host";
+  host.source.kind = VolumeSource::kHostPath;
+  host.source.host_path = "/srv/data";
+  host.source.host_path_type = "DirectoryOrCreate";
+  Volume scratch;
+  scratch.name = "scratch";
+  pod.volumes.insert(pod.volumes.end(), {cm, host, scratch});
+  pod.containers[0].volume_mounts = {{"cm", "/etc/cm", false},
+                                     {"host", "/data", false},
+                                     {"scratch", "/nested", false, "a/b"}};
+  auto run = Run(pod);
+  ASSERT_TRUE(run) << run.error().message;
+  ASSERT_GE(rt_.downward.size(), 2u);
+  EXPECT_EQ(rt_.downward[1].second, (std::map<std::string, std::string>{{"k", "v"}}));
+  EXPECT_EQ(rt_.host_paths, std::vector<std::string>{"/srv/data DirectoryOrCreate"});
+  const auto& mounts = rt_.launches[1].mounts;
+  EXPECT_EQ(mounts[0].source, "/pod/v/1");
+  EXPECT_TRUE(mounts[0].read_only);  // configMap: always
+  EXPECT_EQ(mounts[1].source, "/srv/data");
+  EXPECT_FALSE(mounts[1].read_only);
+  EXPECT_EQ(mounts[2].source, "/pod/v/3/a/b");
+}
+
+class FakeImages : public ImageStore {
+ public:
+  std::optional<ImageConfig> Find(const std::string& image) override {
+    if (image != "tiny") return std::nullopt;
+    ImageConfig config;
+    config.entrypoint = {"/bin/ash", "-c"};
+    config.cmd = {"echo from cmd"};
+    config.env = {"PATH=/image/bin", "FROM=image"};
+    config.working_dir = "/work";
+    config.user = "1000:2000";
+    config.rootfs = "/images/tiny";
+    return config;
+  }
+};
+
+TEST_F(KubeletTest, AnImageGivesRootCommandEnvWorkingDirAndUser) {
+  FakeImages images;
+  options_.images = &images;
+  rt_.scripts["/bin/ash"] = Runs(kForever);
+  PodSpec pod = TaskRunPod();
+  pod.containers[2].command.clear();
+  pod.containers[2].image = "tiny";
+  pod.containers[2].env = {{"FROM", "container", "", std::nullopt}};
+  pod.containers[1].image = "unknown";
+  auto run = Run(pod);
+  ASSERT_TRUE(run) << run.error().message;
+  const ContainerLaunch& sidecar = rt_.launches[3];
+  EXPECT_EQ(sidecar.argv, (std::vector<std::string>{"/bin/ash", "-c", "echo from cmd"}));
+  EXPECT_EQ(sidecar.rootfs, "/images/tiny");
+  EXPECT_EQ(sidecar.working_dir, "/work");
+  EXPECT_EQ(sidecar.uid, 1000u);
+  EXPECT_EQ(sidecar.gid, 2000u);
+  EXPECT_NE(std::find(sidecar.env.begin(), sidecar.env.end(), "PATH=/image/bin"), sidecar.env.end());
+  EXPECT_NE(std::find(sidecar.env.begin(), sidecar.env.end(), "FROM=container"), sidecar.env.end());
+  EXPECT_EQ(std::find(sidecar.env.begin(), sidecar.env.end(), "FROM=image"), sidecar.env.end());
+  // Unknown image: the host's root, as before.
+  EXPECT_EQ(rt_.launches[2].rootfs, "");
+
+}
+
+TEST_F(KubeletTest, ArgsReplaceTheImagesCmd) {
+  FakeImages images;
+  options_.images = &images;
+  rt_.scripts["/bin/ash"] = Runs(kForever);
+  PodSpec pod = TaskRunPod();
+  pod.containers[2].command.clear();
+  pod.containers[2].image = "tiny";
+  pod.containers[2].args = {"echo from args"};
+  auto run = Run(pod);
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_EQ(rt_.launches[3].argv, (std::vector<std::string>{"/bin/ash", "-c", "echo from args"}));
+  // The nop image knows nothing of it: nop with the container's args.
+  EXPECT_EQ(rt_.launches[4].argv, (std::vector<std::string>{"/ko-app/nop", "echo from args"}));
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // Readiness probes: parsing with Kubernetes' defaults, the prober's
-// schedule and thresholds on a fake clock, and Tekton's SidecarsReady.
+// schedule and thresholds on a fake clock.
 
 #include "podsim/probes.h"
 
@@ -108,15 +108,6 @@ TEST(PodsimProbes, ThresholdsCountResultsInARow) {
     EXPECT_EQ(tracker.ready(), steps[i].second) << "step " << i;
     EXPECT_EQ(changed, before != tracker.ready()) << "step " << i;
   }
-}
-
-TEST(PodsimProbes, SidecarsReadyAsTekton) {
-  EXPECT_TRUE(SidecarsReady({}));
-  EXPECT_TRUE(SidecarsReady({{true, true, false}, {false, false, true}}));
-  // Running but not Ready (its probe has not passed) holds the steps.
-  EXPECT_FALSE(SidecarsReady({{true, true, false}, {true, false, false}}));
-  // Not started yet.
-  EXPECT_FALSE(SidecarsReady({{false, false, false}}));
 }
 
 }  // namespace
