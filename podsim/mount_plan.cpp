@@ -160,6 +160,27 @@ class Planner {
     post_.push_back(attach);
   }
 
+  void AdoptAndAttach(int fd, const std::string& target, bool read_only) {
+    MountOp adopt = Op(MountOp::kAdoptTree, "", "");
+    adopt.slot = slots_++;
+    adopt.fd = fd;
+    adopt.read_only = read_only;
+    pre_.push_back(adopt);
+    MountOp attach = Op(MountOp::kAttachTree, "", target);
+    attach.slot = adopt.slot;
+    post_.push_back(attach);
+  }
+
+  // A request's tree: the detached one podsim made, else a clone of its source.
+  void Attach(const MountRequest& r) {
+    if (r.tree_fd >= 0) {
+      AdoptAndAttach(r.tree_fd, r.container_path, r.read_only);
+    } else {
+      CloneAndAttach(r.source, r.container_path, /*recursive=*/false, r.read_only,
+                     /*optional=*/false);
+    }
+  }
+
   void ReadOnlyBind(const std::string& source, const std::string& target, bool recursive,
                     bool optional, std::vector<MountOp>& ops) {
     MountOp op = Op(MountOp::kBind, source, target);
@@ -367,11 +388,11 @@ class Planner {
           post_.push_back(
               Op(MountOp::kMkdirs, "", path.substr(0, std::max<size_t>(1, path.rfind('/')))));
           post_.push_back(Op(MountOp::kTouch, "", path));
-          CloneAndAttach(r->source, path, /*recursive=*/false, r->read_only, /*optional=*/false);
+          Attach(*r);
           break;
         case MountRequest::kDirectory:
           post_.push_back(Op(MountOp::kMkdirs, "", path));
-          CloneAndAttach(r->source, path, /*recursive=*/false, r->read_only, /*optional=*/false);
+          Attach(*r);
           break;
         case MountRequest::kTmpfs:
           post_.push_back(Op(MountOp::kMkdirs, "", path));

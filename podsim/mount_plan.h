@@ -47,12 +47,15 @@ struct MountOp {
     kCloneTree,   ///< clone the mount tree at source into fd `slot` (read-only if flagged)
     kAttachTree,  ///< attach the tree in fd `slot` on target
     kPivot,       ///< pivot_root into target: later paths are the container's
+    kAdoptTree,   ///< fd `slot` is the detached mount tree podsim made, inherited as fd `fd`
+                  ///< (read-only if flagged)
   };
   Kind kind;
   std::string source;
   std::string target;
   std::string data;
   int slot = -1;
+  int fd = -1;  ///< kAdoptTree
   bool recursive = false;
   bool read_only = false;
   /// A failure leaves the target as it was instead of failing the start;
@@ -74,6 +77,10 @@ struct MountRequest {
   std::string source;          ///< host path (empty for kTmpfs)
   Kind kind = kDirectory;
   bool read_only = false;
+  /// A detached mount tree (open_tree OPEN_TREE_CLONE) podsim made of the
+  /// source, which the container's child inherits and attaches as it is,
+  /// instead of cloning `source` by path; -1 for none.
+  int tree_fd = -1;
 };
 
 /// One line of /proc/self/mountinfo.

@@ -171,6 +171,9 @@ int RunOp(const MountOp& op, int* slots) {
       slots[op.slot] = fd;
       return 0;
     }
+    case MountOp::kAdoptTree:
+      slots[op.slot] = op.fd;
+      return op.read_only ? SetReadOnly(op.fd, "", kAtEmptyPath) : 0;
     case MountOp::kAttachTree:
       if (slots[op.slot] < 0) {
         errno = EBADF;
@@ -212,6 +215,8 @@ std::string OpText(const MountOp& op) {
       return "mount an overlay of " + op.source + " on " + op.target;
     case MountOp::kCloneTree:
       return "clone the mount of " + op.source;
+    case MountOp::kAdoptTree:
+      return "take the mount tree in fd " + std::to_string(op.fd);
     case MountOp::kAttachTree:
       return "mount on " + op.target;
     case MountOp::kPivot:

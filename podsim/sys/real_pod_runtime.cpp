@@ -123,10 +123,11 @@ Result<MountRequest> RealPodRuntime::SubPathMount(const std::string& container_p
                                                   bool read_only) {
   auto opened = OpenSubPath(VolumeDir(volume), sub_path);
   if (!opened) return Fail(opened.error());
-  MountRequest request{container_path, opened->MountSource(),
+  MountRequest request{container_path, opened->path,
                        opened->is_directory ? MountRequest::kDirectory : MountRequest::kFile,
-                       read_only};
-  sub_paths_.push_back(std::move(opened->fd));
+                       read_only, opened->tree.get()};
+  // Kept until the pod ends: the container's child attaches it.
+  if (opened->tree.valid()) sub_paths_.push_back(std::move(opened->tree));
   return request;
 }
 

@@ -85,7 +85,7 @@ class RealPodRuntime : public PodRuntime {
   UniqueFd self_pidfd_;
   bool host_network_;
   ContainerRoot::Kind host_root_ = ContainerRoot::kHostReadOnly;
-  // subPaths opened beneath their volumes; containers mount from them.
+  // Detached mount trees of subPaths, each attached by one container.
   std::vector<UniqueFd> sub_paths_;
   // Last: destroyed first, so every container is gone before the pod dir.
   std::map<RunId, Run> runs_;

@@ -1,10 +1,15 @@
 #include "podsim/sys/sub_path.h"
 
 #include <fcntl.h>
+#include <linux/mount.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
 
 namespace podstep::podsim {
 namespace {
@@ -18,8 +23,6 @@ int OpenBeneath(int root, const std::string& path) {
 }
 
 }  // namespace
-
-std::string OpenedSubPath::MountSource() const { return "/proc/self/fd/" + std::to_string(fd.get()); }
 
 Result<OpenedSubPath> OpenSubPath(const std::string& volume_dir, const std::string& sub_path) {
   const std::string context = "subPath " + sub_path;
@@ -60,8 +63,19 @@ Result<OpenedSubPath> OpenSubPath(const std::string& volume_dir, const std::stri
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return Fail(ErrnoError(context + ": stat"));
   OpenedSubPath opened;
-  opened.fd = std::move(fd);
   opened.is_directory = S_ISDIR(st.st_mode);
+  char path[4096];
+  const std::string self = "/proc/self/fd/" + std::to_string(fd.get());
+  const ssize_t n = ::readlink(self.c_str(), path, sizeof path);
+  if (n <= 0 || static_cast<size_t>(n) >= sizeof path) {
+    return Fail(ErrnoError(context + ": readlink " + self));
+  }
+  opened.path.assign(path, static_cast<size_t>(n));
+  opened.tree.Reset(static_cast<int>(::syscall(SYS_open_tree, fd.get(), "",
+                                               OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH)));
+  if (!opened.tree.valid() && errno != EPERM) {
+    return Fail(ErrnoError(context + ": clone the mount of " + opened.path));
+  }
   return opened;
 }
 

@@ -3,10 +3,12 @@
 // volume's contents and may have made any element of the path a symlink
 // (to "/" of the host, say). Every step is resolved beneath the volume
 // (openat2 RESOLVE_BENEATH: no "..", no absolute or escaping symlink, no
-// magic link), missing directories are made with the volume's mode, as the
-// kubelet's SafeMakeDir does, and the result is an O_PATH descriptor: the
-// mount is made from /proc/self/fd/N, so a symlink swapped in after the
-// check cannot redirect it.
+// magic link) and missing directories are made with the volume's mode, as
+// the kubelet's SafeMakeDir does. Of the directory (or file) so opened,
+// podsim makes a detached mount tree (open_tree OPEN_TREE_CLONE) in its own
+// mount namespace: the container attaches that tree, so a symlink swapped in
+// after the check cannot redirect the mount. Where podsim may not clone
+// mounts (its own user namespace, without root), the checked path is used.
 
 #include <string>
 
@@ -16,12 +18,12 @@
 namespace podstep::podsim {
 
 struct OpenedSubPath {
-  /// O_PATH and close-on-exec: a container's child, a clone of podsim,
-  /// mounts from it before its exec closes it.
-  UniqueFd fd;
+  /// The detached mount tree (close-on-exec: a container's child, a clone
+  /// of podsim, attaches it before its exec); invalid when it could not be made.
+  UniqueFd tree;
+  /// The path found beneath the volume, symlinks resolved.
+  std::string path;
   bool is_directory = true;
-  /// "/proc/self/fd/N": the path to mount from, valid while `fd` is open.
-  [[nodiscard]] std::string MountSource() const;
 };
 
 /// Opens `sub_path` (relative, without "..") inside `volume_dir`, making

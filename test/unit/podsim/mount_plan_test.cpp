@@ -44,12 +44,14 @@ class FakeHostFs : public HostFs {
 // One op as a line: "<kind> <source> <target> [data] flags".
 std::string Text(const MountOp& op) {
   static const char* kNames[] = {"tmpfs", "mkdirs", "touch",  "symlink", "bind",   "overlay",
-                                 "proc",  "sysfs",  "devpts", "clone",   "attach", "pivot"};
+                                 "proc",  "sysfs",  "devpts", "clone",   "attach", "pivot",
+                                 "adopt"};
   std::string text = kNames[op.kind];
   if (!op.source.empty()) text += " " + op.source;
   if (!op.target.empty()) text += " " + op.target;
   if (!op.data.empty()) text += " [" + op.data + "]";
   if (op.slot >= 0) text += " #" + std::to_string(op.slot);
+  if (op.fd >= 0) text += " fd" + std::to_string(op.fd);
   if (op.recursive) text += " rec";
   if (op.read_only) text += " ro";
   if (op.optional) text += " opt";
@@ -342,6 +344,19 @@ TEST(MountPlan, RequestPathsAreNormalized) {
   auto plan = PlanContainerRoot(options, host);
   ASSERT_TRUE(plan) << plan.error().message;
   EXPECT_EQ(Text(plan->ops.back()), "attach /data/x #4");
+}
+
+TEST(MountPlan, ADetachedTreeIsAttachedAsItIs) {
+  FakeHostFs host = DebianHost();
+  PlanOptions options = Options(ContainerRoot::kEmpty);
+  options.requests = {{"/sub", "/pod/v/0/a", MountRequest::kDirectory, true, 7}};
+  auto plan = PlanContainerRoot(options, host);
+  ASSERT_TRUE(plan) << plan.error().message;
+  const std::vector<std::string> texts = Texts(*plan);
+  // Taken before the pivot, attached after it; never cloned by path.
+  EXPECT_NE(std::find(texts.begin(), texts.end(), "adopt #4 fd7 ro"), texts.end());
+  EXPECT_EQ(texts.back(), "attach /sub #4");
+  for (const std::string& text : texts) EXPECT_EQ(text.find("/pod/v/0/a"), std::string::npos);
 }
 
 TEST(MountPlan, ParsesMountInfo) {
