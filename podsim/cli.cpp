@@ -277,17 +277,26 @@ Status RefuseUnwiredFlags(const PodsimCommandLine& o) {
   return {};
 }
 
-// Said once, before the run: which images podsim has no root file system
-// for (their containers run on the host's), and what podman failed to do.
-void SayHostRoots(const PodSpec& pod, LocalImages& images) {
+// Before the run: which images podsim has no root file system for (their
+// containers run on the host's), said once, and what podman failed to do.
+// A container that would only stand in (no command, no known image) cannot
+// pass a readiness probe: refused, with what to give.
+Status CheckImages(const PodSpec& pod, LocalImages& images) {
   std::string missing;
   std::vector<std::string> seen;
   for (const Container& c : pod.containers) {
-    if (c.image.empty() || std::find(seen.begin(), seen.end(), c.image) != seen.end()) continue;
-    seen.push_back(c.image);
-    if (auto found = images.Find(c.image); !found || found->rootfs.empty()) {
-      missing += (missing.empty() ? "" : ", ") + c.image;
+    if (c.image.empty()) continue;
+    const std::optional<ImageConfig> found = images.Find(c.image);
+    if (c.readiness_probe && c.command.empty() &&
+        (!found || (found->entrypoint.empty() && found->cmd.empty()))) {
+      return Fail("container " + c.name + ": image " + c.image +
+                  " is not known here and the container has no command, so its readinessProbe "
+                  "could never pass; give --image-command " + c.image + "=CMD or --image " +
+                  c.image + "=ROOTFS_DIR");
     }
+    if (std::find(seen.begin(), seen.end(), c.image) != seen.end()) continue;
+    seen.push_back(c.image);
+    if (!found || found->rootfs.empty()) missing += (missing.empty() ? "" : ", ") + c.image;
   }
   for (const std::string& note : images.TakeNotes()) {
     std::fprintf(stderr, "podsim: %s\n", note.c_str());
@@ -298,6 +307,7 @@ void SayHostRoots(const PodSpec& pod, LocalImages& images) {
                  "root (see --image)\n",
                  missing.c_str());
   }
+  return {};
 }
 
 }  // namespace
@@ -353,7 +363,10 @@ int PodsimMain(const std::vector<std::string>& args, const std::string& self_dir
       return kExitUsage;
     }
 
-    SayHostRoots(*pod, images);
+    if (auto ok = CheckImages(*pod, images); !ok) {
+      std::fprintf(stderr, "podsim: %s: %s\n", o.file.c_str(), ok.error().message.c_str());
+      return kExitUsage;
+    }
 
     KubeletOptions k;
     k.objects = &*objects;

@@ -254,6 +254,9 @@ Result<VolumeSource> ParseVolumeSource(const json& volume, const std::string& pa
       auto sources = ParseProjectedSources(value, kpath);
       if (!sources) return Fail(sources.error());
       v.projections = std::move(*sources);
+    } else if (key == "persistentVolumeClaim") {
+      return Fail("unsupported field " + kpath +
+                  " (podsim has no persistent volumes: bind the workspace to an emptyDir)");
     } else {
       return Fail("unsupported field " + kpath +
                   " (volumes: emptyDir, configMap, secret, downwardAPI, projected, hostPath)");

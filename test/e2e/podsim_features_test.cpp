@@ -265,6 +265,27 @@ TEST_F(PodsimTest, TcpSocketReadinessProbeWaitsForTheServer) {
   EXPECT_EQ(Log("step-client"), "served\n");
 }
 
+TEST_F(PodsimTest, AProbeOnAStandInContainerIsRefused) {
+  PodsimRun run = Run(Task(R"y(
+  sidecars:
+    - name: daemon
+      image: registry.invalid/podsim/daemon
+      readinessProbe:
+        exec: {command: [ls, /certs/ca.pem]}
+  steps:
+    - name: a
+      image: busybox
+      script: echo a
+)y"));
+  ASSERT_EQ(run.status, ExitStatus::Exited(2)) << run.err << run.out;
+  EXPECT_NE(run.err.find("container sidecar-daemon: image registry.invalid/podsim/daemon is not "
+                         "known here and the container has no command"),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("--image-command registry.invalid/podsim/daemon=CMD"), std::string::npos)
+      << run.err;
+}
+
 TEST_F(PodsimTest, ImagesNotFoundLocallyAreSaidOnce) {
   PodsimRun run = Run(Task(R"y(
   steps:
