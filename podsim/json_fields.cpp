@@ -25,9 +25,6 @@ Result<std::string> StringField(const json& object, const char* key, const std::
     return std::string();
   }
   if (!it->is_string()) return Fail(path + "." + key + ": must be a string");
-  if (required && it->get_ref<const std::string&>().empty()) {
-    return Fail(path + "." + key + ": required");
-  }
   return it->get<std::string>();
 }
 

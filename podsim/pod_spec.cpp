@@ -37,13 +37,7 @@ Status CheckKeys(const json& object, const std::string& path, std::set<std::stri
 
 Result<std::string> GetString(const json& object, const char* key, const std::string& path,
                               bool required) {
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) {
-    if (required) return Fail(path + "." + key + ": required");
-    return std::string();
-  }
-  if (!it->is_string()) return Fail(path + "." + key + ": must be a string");
-  return it->get<std::string>();
+  return StringField(object, key, path, required);
 }
 
 

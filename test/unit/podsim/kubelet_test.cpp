@@ -650,13 +650,19 @@ class FakeImages : public ImageStore {
   }
 };
 
-TEST_F(KubeletTest, AnImageGivesRootCommandEnvWorkingDirAndUser) {
-  FakeImages images;
-  options_.images = &images;
-  rt_.scripts["/bin/ash"] = Runs(kForever);
+// The TaskRun pod with its sidecar on the "tiny" image, without a command.
+PodSpec SidecarOnTinyImage(KubeletOptions& options, FakeImages& images, FakeRuntime& runtime) {
+  options.images = &images;
+  runtime.scripts["/bin/ash"] = Runs(kForever);
   PodSpec pod = TaskRunPod();
   pod.containers[2].command.clear();
   pod.containers[2].image = "tiny";
+  return pod;
+}
+
+TEST_F(KubeletTest, AnImageGivesRootCommandEnvWorkingDirAndUser) {
+  FakeImages images;
+  PodSpec pod = SidecarOnTinyImage(options_, images, rt_);
   pod.containers[2].env = {{"FROM", "container", "", std::nullopt}};
   pod.containers[1].image = "unknown";
   auto run = Run(pod);
@@ -672,16 +678,11 @@ TEST_F(KubeletTest, AnImageGivesRootCommandEnvWorkingDirAndUser) {
   EXPECT_EQ(std::find(sidecar.env.begin(), sidecar.env.end(), "FROM=image"), sidecar.env.end());
   // Unknown image: the host's root, as before.
   EXPECT_EQ(rt_.launches[2].rootfs, "");
-
 }
 
 TEST_F(KubeletTest, ArgsReplaceTheImagesCmd) {
   FakeImages images;
-  options_.images = &images;
-  rt_.scripts["/bin/ash"] = Runs(kForever);
-  PodSpec pod = TaskRunPod();
-  pod.containers[2].command.clear();
-  pod.containers[2].image = "tiny";
+  PodSpec pod = SidecarOnTinyImage(options_, images, rt_);
   pod.containers[2].args = {"echo from args"};
   auto run = Run(pod);
   ASSERT_TRUE(run) << run.error().message;
