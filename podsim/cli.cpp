@@ -277,35 +277,18 @@ Status RefuseUnwiredFlags(const PodsimCommandLine& o) {
   return {};
 }
 
-// Before the run: which images podsim has no root file system for (their
-// containers run on the host's), said once, and what podman failed to do.
 // A container that would only stand in (no command, no known image) cannot
-// pass a readiness probe: refused, with what to give.
-Status CheckImages(const PodSpec& pod, LocalImages& images) {
-  std::string missing;
-  std::vector<std::string> seen;
+// pass a readiness probe: refused before the run, with what to give.
+Status CheckProbedImages(const PodSpec& pod, LocalImages& images) {
   for (const Container& c : pod.containers) {
-    if (c.image.empty()) continue;
+    if (!c.readiness_probe || !c.command.empty() || c.image.empty()) continue;
     const std::optional<ImageConfig> found = images.Find(c.image);
-    if (c.readiness_probe && c.command.empty() &&
-        (!found || (found->entrypoint.empty() && found->cmd.empty()))) {
+    if (!found || (found->entrypoint.empty() && found->cmd.empty())) {
       return Fail("container " + c.name + ": image " + c.image +
                   " is not known here and the container has no command, so its readinessProbe "
                   "could never pass; give --image-command " + c.image + "=CMD or --image " +
                   c.image + "=ROOTFS_DIR");
     }
-    if (std::find(seen.begin(), seen.end(), c.image) != seen.end()) continue;
-    seen.push_back(c.image);
-    if (!found || found->rootfs.empty()) missing += (missing.empty() ? "" : ", ") + c.image;
-  }
-  for (const std::string& note : images.TakeNotes()) {
-    std::fprintf(stderr, "podsim: %s\n", note.c_str());
-  }
-  if (!missing.empty()) {
-    std::fprintf(stderr,
-                 "podsim: no local image for %s: their containers run on the read-only host "
-                 "root (see --image)\n",
-                 missing.c_str());
   }
   return {};
 }
@@ -363,7 +346,10 @@ int PodsimMain(const std::vector<std::string>& args, const std::string& self_dir
       return kExitUsage;
     }
 
-    if (auto ok = CheckImages(*pod, images); !ok) {
+    std::vector<std::string> main_images;
+    for (const Container& c : pod->containers) main_images.push_back(c.image);
+    images.Prefetch(main_images);
+    if (auto ok = CheckProbedImages(*pod, images); !ok) {
       std::fprintf(stderr, "podsim: %s: %s\n", o.file.c_str(), ok.error().message.c_str());
       return kExitUsage;
     }
@@ -405,6 +391,9 @@ int PodsimMain(const std::vector<std::string>& args, const std::string& self_dir
     };
     if (auto run = RunPod(*pod, k, sink); !run) {
       std::fprintf(stderr, "podsim: %s\n", run.error().message.c_str());
+    }
+    for (const std::string& note : images.TakeNotes()) {
+      std::fprintf(stderr, "podsim: %s\n", note.c_str());
     }
     return verdict.value_or(kExitUsage);
   } catch (const std::exception& e) {

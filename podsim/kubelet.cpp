@@ -129,6 +129,7 @@ class Kubelet {
       }
       main_started_ = true;
       controller_.MainContainersStarted(rt_.SteadyNow());
+      SayHostRoots();
     }
     auto over = [&] {
       return controller_.verdict_given() &&
@@ -278,6 +279,11 @@ class Kubelet {
     launch.working_dir = ExpandKubeletVariables(c.working_dir, vars);
     if (launch.working_dir.empty()) launch.working_dir = image.working_dir;
     launch.rootfs = image.rootfs;
+    if (s.main_index && !nop_image && !c.image.empty() && image.rootfs.empty() &&
+        std::find(host_root_images_.begin(), host_root_images_.end(), c.image) ==
+            host_root_images_.end()) {
+      host_root_images_.push_back(c.image);
+    }
 
     User user = UserOf(pod_, c);
     if (!user.uid) ImageUser(image.user, user);
@@ -303,6 +309,15 @@ class Kubelet {
     }
     launch.mounts.push_back({"/ko-app/nop", options_.nop_bin, MountRequest::kFile, true});
     return launch;
+  }
+
+  // Said once: the images podsim has no root file system for.
+  void SayHostRoots() {
+    if (host_root_images_.empty()) return;
+    std::string images;
+    for (const std::string& image : host_root_images_) images += (images.empty() ? "" : ", ") + image;
+    logs_.Line("podsim", "no local image for " + images +
+                             ": their containers run on the read-only host root (see --image)");
   }
 
   void StartFailed(Slot& s, const std::string& message) {
@@ -527,6 +542,7 @@ class Kubelet {
   const std::vector<std::optional<Probe>> probes_;  // of the main containers
   ReadinessProber prober_;
   const bool tekton_pod_;
+  std::vector<std::string> host_root_images_;  // of the main containers
   std::map<size_t, MountRequest::Kind> host_path_kinds_;
   std::map<std::string, std::string> annotations_;
   std::map<std::string, size_t> volume_index_;

@@ -72,6 +72,14 @@ LocalImages::~LocalImages() {
   for (const std::string& image : mounted_) podman_->Unmount(image);
 }
 
+void LocalImages::Prefetch(const std::vector<std::string>& images) {
+  std::vector<std::string> unknown;
+  for (const std::string& image : images) {
+    if (!cache_.contains(image)) unknown.push_back(image);
+  }
+  if (podman_ != nullptr && !unknown.empty()) podman_->Prefetch(unknown);
+}
+
 std::optional<ImageConfig> LocalImages::Find(const std::string& image) {
   if (auto it = cache_.find(image); it != cache_.end()) return it->second;
   std::optional<ImageConfig> found;

@@ -20,6 +20,9 @@ namespace podstep::podsim {
 class Podman {
  public:
   virtual ~Podman() = default;
+  /// Starts the lookups of these images in the background; a later
+  /// Exists of one of them waits for its own.
+  virtual void Prefetch(const std::vector<std::string>& /*images*/) {}
   /// Whether local storage has the image (false when podman is missing).
   virtual bool Exists(const std::string& image) = 0;
   /// The `podman image inspect` JSON of the image.
@@ -53,6 +56,10 @@ class LocalImages : public ImageStore {
   ~LocalImages() override;
   LocalImages(const LocalImages&) = delete;
   LocalImages& operator=(const LocalImages&) = delete;
+
+  /// Starts looking these images up while podsim goes on (podman takes
+  /// tens of milliseconds per call): the pod's init containers run meanwhile.
+  void Prefetch(const std::vector<std::string>& images);
 
   /// Looked up once per image; the rootfs of a podman image is mounted on
   /// first use. A podman failure leaves what is known (the command) and a note.

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,20 +39,18 @@ struct SpawnSetup {
   SpawnSetup& operator=(const SpawnSetup&) = delete;
 };
 
-}  // namespace
-
-Result<CommandOutput> CaptureCommand(const std::vector<std::string>& argv,
-                                     std::chrono::milliseconds limit) {
-  int out_pipe[2], err_pipe[2];
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0) return Fail(ErrnoError("pipe"));
-  UniqueFd out_read(out_pipe[0]), out_write(out_pipe[1]);
-  if (::pipe2(err_pipe, O_CLOEXEC) != 0) return Fail(ErrnoError("pipe"));
-  UniqueFd err_read(err_pipe[0]), err_write(err_pipe[1]);
-
+// Spawns `argv` (through PATH) with stdin from /dev/null, stdout and stderr
+// on `out` and `err` (/dev/null when -1), no signal blocked, our environment.
+Result<pid_t> Spawn(const std::vector<std::string>& argv, int out, int err) {
   SpawnSetup setup;
   posix_spawn_file_actions_addopen(&setup.actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&setup.actions, out_write.get(), 1);
-  posix_spawn_file_actions_adddup2(&setup.actions, err_write.get(), 2);
+  for (const auto& [fd, target] : {std::pair{out, 1}, std::pair{err, 2}}) {
+    if (fd >= 0) {
+      posix_spawn_file_actions_adddup2(&setup.actions, fd, target);
+    } else {
+      posix_spawn_file_actions_addopen(&setup.actions, target, "/dev/null", O_WRONLY, 0);
+    }
+  }
   // podsim blocks its signals for its signalfd: the command must not inherit that.
   sigset_t none, all;
   sigemptyset(&none);
@@ -63,8 +62,24 @@ Result<CommandOutput> CaptureCommand(const std::vector<std::string>& argv,
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = -1;
-  const int err = ::posix_spawnp(&pid, args[0], &setup.actions, &setup.attr, args.data(), environ);
-  if (err != 0) return Fail(DescribeStartError(argv[0], err), err);
+  const int error = ::posix_spawnp(&pid, args[0], &setup.actions, &setup.attr, args.data(), environ);
+  if (error != 0) return Fail(DescribeStartError(argv[0], error), error);
+  return pid;
+}
+
+}  // namespace
+
+Result<CommandOutput> CaptureCommand(const std::vector<std::string>& argv,
+                                     std::chrono::milliseconds limit) {
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) return Fail(ErrnoError("pipe"));
+  UniqueFd out_read(out_pipe[0]), out_write(out_pipe[1]);
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) return Fail(ErrnoError("pipe"));
+  UniqueFd err_read(err_pipe[0]), err_write(err_pipe[1]);
+
+  auto spawned = Spawn(argv, out_write.get(), err_write.get());
+  if (!spawned) return Fail(spawned.error());
+  const pid_t pid = *spawned;
   out_write.Reset();
   err_write.Reset();
 
@@ -113,9 +128,38 @@ Result<CommandOutput> CaptureCommand(const std::vector<std::string>& argv,
   return result;
 }
 
+PodmanCli::~PodmanCli() {
+  for (auto& [image, lookup] : lookups_) {
+    ::kill(lookup.pid, SIGKILL);
+    RetryEintr([&] { return ::waitpid(lookup.pid, nullptr, 0); });
+  }
+}
+
+void PodmanCli::Prefetch(const std::vector<std::string>& images) {
+  for (const std::string& image : images) {
+    if (lookups_.contains(image)) continue;
+    auto pid = Spawn({"podman", "image", "exists", image}, -1, -1);
+    if (!pid) return;  // no podman: every Exists says so at once
+    lookups_.emplace(image, Lookup{*pid, UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, *pid, 0)))});
+  }
+}
+
 bool PodmanCli::Exists(const std::string& image) {
-  auto run = CaptureCommand({"podman", "image", "exists", image}, limit_);
-  return run && run->exit_code == 0;
+  auto it = lookups_.find(image);
+  if (it == lookups_.end()) {
+    auto run = CaptureCommand({"podman", "image", "exists", image}, limit_);
+    return run && run->exit_code == 0;
+  }
+  const Lookup lookup{it->second.pid, std::move(it->second.pid_fd)};
+  lookups_.erase(it);
+  pollfd p{lookup.pid_fd.get(), POLLIN, 0};
+  if (!lookup.pid_fd.valid() ||
+      RetryEintr([&] { return ::poll(&p, 1, static_cast<int>(limit_.count())); }) != 1) {
+    ::kill(lookup.pid, SIGKILL);
+  }
+  int status = 0;
+  RetryEintr([&] { return ::waitpid(lookup.pid, &status, 0); });
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 Result<std::string> PodmanCli::Inspect(const std::string& image) {

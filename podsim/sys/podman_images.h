@@ -4,10 +4,14 @@
 // apply) and reads its output. A missing podman is an image that does not
 // exist; nothing is ever pulled.
 
+#include <sys/types.h>
+
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "common/sys/unique_fd.h"
 #include "podsim/local_images.h"
 
 namespace podstep::podsim {
@@ -16,13 +20,24 @@ class PodmanCli : public Podman {
  public:
   /// Each podman command is killed after `limit`.
   explicit PodmanCli(std::chrono::milliseconds limit = std::chrono::seconds(120)) : limit_(limit) {}
+  /// Kills and reaps the lookups still running.
+  ~PodmanCli() override;
+  PodmanCli(const PodmanCli&) = delete;
+  PodmanCli& operator=(const PodmanCli&) = delete;
+  void Prefetch(const std::vector<std::string>& images) override;
   bool Exists(const std::string& image) override;
   Result<std::string> Inspect(const std::string& image) override;
   Result<std::string> Mount(const std::string& image) override;
   void Unmount(const std::string& image) override;
 
  private:
+  // A `podman image exists` started by Prefetch.
+  struct Lookup {
+    pid_t pid;
+    UniqueFd pid_fd;
+  };
   std::chrono::milliseconds limit_;
+  std::map<std::string, Lookup> lookups_;
 };
 
 struct CommandOutput {

@@ -19,12 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-size_t Count(const std::string& text, const std::string& part) {
-  size_t n = 0;
-  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
-  return n;
-}
-
 std::string FindOnPath(const std::string& name) {
   for (const char* dir : {"/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"}) {
     const std::string path = std::string(dir) + "/" + name;
@@ -300,10 +294,9 @@ TEST_F(PodsimTest, ImagesNotFoundLocallyAreSaidOnce) {
       script: echo c
 )y"));
   ASSERT_EQ(run.status, ExitStatus::Exited(0)) << run.err << run.out;
-  EXPECT_EQ(Count(run.err, "run on the read-only host root"), 1u) << run.err;
-  EXPECT_NE(run.err.find("registry.invalid/podsim/none-a, registry.invalid/podsim/none-b"),
-            std::string::npos)
-      << run.err;
+  EXPECT_EQ(Log("podsim"),
+            "no local image for registry.invalid/podsim/none-a, registry.invalid/podsim/none-b: "
+            "their containers run on the read-only host root (see --image)\n");
 }
 
 // A root file system of busybox-static alone: /bin/busybox and its applets
@@ -419,7 +412,7 @@ TEST_F(PodmanImageTest, RunsOnTheLocalImageWithItsEntrypointAndCmd) {
   // Entrypoint ["/bin/busybox","echo"]; args replace Cmd, or Cmd is used.
   EXPECT_EQ(Log("step-args-only"), "args replace the cmd\n");
   EXPECT_EQ(Log("step-no-args"), "from the cmd\n");
-  EXPECT_EQ(run.err.find("read-only host root"), std::string::npos) << run.err;
+  EXPECT_EQ(Log("podsim"), "");
 }
 
 }  // namespace

@@ -676,8 +676,12 @@ TEST_F(KubeletTest, AnImageGivesRootCommandEnvWorkingDirAndUser) {
   EXPECT_NE(std::find(sidecar.env.begin(), sidecar.env.end(), "PATH=/image/bin"), sidecar.env.end());
   EXPECT_NE(std::find(sidecar.env.begin(), sidecar.env.end(), "FROM=container"), sidecar.env.end());
   EXPECT_EQ(std::find(sidecar.env.begin(), sidecar.env.end(), "FROM=image"), sidecar.env.end());
-  // Unknown image: the host's root, as before.
+  // Unknown image: the host's root, as before, said once.
   EXPECT_EQ(rt_.launches[2].rootfs, "");
+  EXPECT_EQ(std::count(sink_.lines.begin(), sink_.lines.end(),
+                       "podsim: no local image for unknown: their containers run on the "
+                       "read-only host root (see --image)"),
+            1);
 }
 
 TEST_F(KubeletTest, ArgsReplaceTheImagesCmd) {

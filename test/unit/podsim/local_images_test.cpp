@@ -14,6 +14,9 @@ class FakePodman : public Podman {
     std::vector<std::string> calls;
   };
   explicit FakePodman(Log* log) : log_(log) {}
+  void Prefetch(const std::vector<std::string>& images) override {
+    for (const std::string& image : images) log_->calls.push_back("prefetch " + image);
+  }
   bool Exists(const std::string& image) override {
     log_->calls.push_back("exists " + image);
     return image.starts_with("localhost/");
@@ -101,6 +104,15 @@ TEST(PodsimImages, FlagsComeFirstThenPodman) {
                            "exists localhost/broken", "inspect localhost/broken",
                            "mount localhost/broken", "unmount localhost/tiny",
                            "unmount localhost/broken"}));
+}
+
+TEST(PodsimImages, PrefetchesWhatItHasNotLookedUp) {
+  FakePodman::Log log;
+  LocalImages images({}, std::make_unique<FakePodman>(&log));
+  ASSERT_TRUE(images.Find("localhost/a"));
+  images.Prefetch({"localhost/a", "b"});
+  EXPECT_EQ(log.calls, (std::vector<std::string>{"exists localhost/a", "inspect localhost/a",
+                                                 "mount localhost/a", "prefetch b"}));
 }
 
 TEST(PodsimImages, WithoutPodman) {
