@@ -286,8 +286,8 @@ Status CheckProbedImages(const PodSpec& pod, LocalImages& images) {
     if (!found || (found->entrypoint.empty() && found->cmd.empty())) {
       return Fail("container " + c.name + ": image " + c.image +
                   " is not known here and the container has no command, so its readinessProbe "
-                  "could never pass; give --image-command " + c.image + "=CMD or --image " +
-                  c.image + "=ROOTFS_DIR");
+                  "could never pass; give --image-command " +
+                  c.image + "=CMD or --image " + c.image + "=ROOTFS_DIR");
     }
   }
   return {};

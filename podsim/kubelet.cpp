@@ -239,15 +239,15 @@ class Kubelet {
         nop_image || tekton_init || c.image.empty() ? std::nullopt : images_.Find(c.image);
     const ImageConfig image = known.value_or(ImageConfig{});
     const PodSpec current = Current();
-    auto env = BuildContainerEnv(c, image.env, [&](const std::string& path) {
-      return ResolveFieldPath(current, path);
-    }, objects_);
+    auto env = BuildContainerEnv(
+        c, image.env, [&](const std::string& path) { return ResolveFieldPath(current, path); },
+        objects_);
     if (!env) return Fail(env.error());
     if (!env->skipped.empty() && !nop_image) {
       std::string keys;
       for (const std::string& k : env->skipped) keys += (keys.empty() ? "" : ", ") + k;
-      logs_.Line(c.name, "podsim: envFrom keys that are not valid variable names were skipped: " +
-                             keys);
+      logs_.Line(c.name,
+                 "podsim: envFrom keys that are not valid variable names were skipped: " + keys);
     }
     if (!env->Has("PATH")) launch.env.push_back(std::string("PATH=") + kDefaultPath);
     if (!env->Has("HOSTNAME")) launch.env.push_back("HOSTNAME=" + pod_.name);
@@ -261,9 +261,9 @@ class Kubelet {
     if (launch.argv.empty() && known) {
       // Docker's rule: the image's Entrypoint, then the container's args or
       // else the image's Cmd.
+      const std::vector<std::string>& rest = args.empty() ? image.cmd : args;
       launch.argv = image.entrypoint;
-      launch.argv.insert(launch.argv.end(), (args.empty() ? image.cmd : args).begin(),
-                         (args.empty() ? image.cmd : args).end());
+      launch.argv.insert(launch.argv.end(), rest.begin(), rest.end());
       if (!launch.argv.empty()) args.clear();
     }
     if (launch.argv.empty()) {
@@ -315,7 +315,8 @@ class Kubelet {
   void SayHostRoots() {
     if (host_root_images_.empty()) return;
     std::string images;
-    for (const std::string& image : host_root_images_) images += (images.empty() ? "" : ", ") + image;
+    for (const std::string& image : host_root_images_)
+      images += (images.empty() ? "" : ", ") + image;
     logs_.Line("podsim", "no local image for " + images +
                              ": their containers run on the read-only host root (see --image)");
   }

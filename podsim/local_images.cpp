@@ -31,14 +31,14 @@ Result<ImageConfig> ParseImageInspect(const std::string& text) {
   if (it == image->end() || it->is_null()) return config;
   if (!it->is_object()) return Fail("podman image inspect: Config: must be an object");
   const json& c = *it;
-  for (auto [key, out] : {std::pair{"Entrypoint", &config.entrypoint}, std::pair{"Cmd", &config.cmd},
-                          std::pair{"Env", &config.env}}) {
+  for (auto [key, out] : {std::pair{"Entrypoint", &config.entrypoint},
+                          std::pair{"Cmd", &config.cmd}, std::pair{"Env", &config.env}}) {
     auto list = GetStrings(c, key, "Config");
     if (!list) return Fail(list.error().Wrap("podman image inspect"));
     *out = std::move(*list);
   }
-  for (auto [key, out] : {std::pair{"WorkingDir", &config.working_dir},
-                          std::pair{"User", &config.user}}) {
+  for (auto [key, out] :
+       {std::pair{"WorkingDir", &config.working_dir}, std::pair{"User", &config.user}}) {
     auto field = c.find(key);
     if (field != c.end() && field->is_string()) *out = field->get<std::string>();
   }

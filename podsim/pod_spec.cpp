@@ -5,8 +5,8 @@
 #include <set>
 #include <string_view>
 
-#include "podsim/names.h"
 #include "podsim/json_fields.h"
+#include "podsim/names.h"
 
 namespace podstep::podsim {
 namespace {
@@ -63,7 +63,8 @@ const json& ArrayOrEmpty(const json& object, const char* key) {
 
 // `valueFrom`: exactly one of fieldRef, configMapKeyRef, secretKeyRef.
 Status ParseValueFrom(const json& value_from, const std::string& path, EnvVar& var) {
-  if (auto ok = CheckFields(value_from, path, {"fieldRef", "configMapKeyRef", "secretKeyRef"}); !ok) {
+  if (auto ok = CheckFields(value_from, path, {"fieldRef", "configMapKeyRef", "secretKeyRef"});
+      !ok) {
     return ok;
   }
   if (value_from.size() != 1) {
@@ -114,11 +115,11 @@ Result<SecurityContext> ParseSecurityContext(const json& object, const char* key
 
 Result<Container> ParseContainer(const json& object, const std::string& path) {
   if (!object.is_object()) return Fail(path + ": must be an object");
-  if (auto ok = CheckKeys(object, path,
-                          {"name", "command", "args", "env", "workingDir", "volumeMounts",
-                           "terminationMessagePath", "image", "imagePullPolicy", "resources",
-                           "terminationMessagePolicy", "securityContext", "stdin", "tty",
-                           "envFrom", "readinessProbe", "ports"});
+  if (auto ok = CheckKeys(
+          object, path,
+          {"name", "command", "args", "env", "workingDir", "volumeMounts", "terminationMessagePath",
+           "image", "imagePullPolicy", "resources", "terminationMessagePolicy", "securityContext",
+           "stdin", "tty", "envFrom", "readinessProbe", "ports"});
       !ok) {
     return Fail(ok.error());
   }

@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 
-
 #include "podsim/json_fields.h"
 
 namespace podstep::podsim {
@@ -38,7 +37,8 @@ Result<std::string> Host(const json& handler, const std::string& path) {
 }
 
 Status ParseHttpGet(const json& handler, const std::string& path, Probe& probe) {
-  if (auto ok = CheckFields(handler, path, {"path", "port", "host", "scheme", "httpHeaders"}); !ok) {
+  if (auto ok = CheckFields(handler, path, {"path", "port", "host", "scheme", "httpHeaders"});
+      !ok) {
     return ok;
   }
   auto scheme = StringField(handler, "scheme", path, false);
@@ -114,10 +114,10 @@ Status ParseHandler(const json& object, const std::string& path, Probe& probe) {
 }  // namespace
 
 Result<Probe> ParseProbe(const json& object, const std::string& path) {
-  if (auto ok = CheckFields(object, path,
-                            {"exec", "tcpSocket", "httpGet", "grpc", "initialDelaySeconds",
-                             "periodSeconds", "timeoutSeconds", "successThreshold",
-                             "failureThreshold"});
+  if (auto ok =
+          CheckFields(object, path,
+                      {"exec", "tcpSocket", "httpGet", "grpc", "initialDelaySeconds",
+                       "periodSeconds", "timeoutSeconds", "successThreshold", "failureThreshold"});
       !ok) {
     return Fail(ok.error());
   }

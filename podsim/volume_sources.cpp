@@ -10,8 +10,8 @@ namespace {
 using nlohmann::json;
 
 constexpr std::array<std::string_view, 8> kHostPathTypes = {
-    "", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice",
-    "BlockDevice"};
+    "",       "DirectoryOrCreate", "Directory",  "FileOrCreate", "File",
+    "Socket", "CharDevice",        "BlockDevice"};
 
 std::string At(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
@@ -61,7 +61,8 @@ Result<std::vector<KeyToPath>> ParseItems(const json& source, const std::string&
   const json& list = ListOrEmpty(source, "items");
   for (size_t i = 0; i < list.size(); ++i) {
     const std::string ipath = At(path + ".items", i);
-    if (auto ok = CheckFields(list[i], ipath, {"key", "path", "mode"}); !ok) return Fail(ok.error());
+    if (auto ok = CheckFields(list[i], ipath, {"key", "path", "mode"}); !ok)
+      return Fail(ok.error());
     KeyToPath item;
     auto key = StringField(list[i], "key", ipath, true);
     if (!key) return Fail(key.error());
@@ -156,7 +157,8 @@ Result<std::vector<Projection>> ParseProjectedSources(const json& projected,
                   " (podsim has no API server to issue it; projected sources: configMap, secret, "
                   "downwardAPI)");
     } else {
-      return Fail("unsupported field " + kpath + " (projected sources: configMap, secret, downwardAPI)");
+      return Fail("unsupported field " + kpath +
+                  " (projected sources: configMap, secret, downwardAPI)");
     }
     if (!p) return Fail(p.error());
     out.push_back(std::move(*p));
@@ -187,7 +189,8 @@ Result<VolumeSource> ParseHostPath(const json& source, const std::string& path) 
 
 Status AddConfigFiles(const Projection& p, int default_mode, const ConfigObjects& objects,
                       VolumeFiles& files) {
-  const ConfigKind kind = p.kind == Projection::kSecret ? ConfigKind::kSecret : ConfigKind::kConfigMap;
+  const ConfigKind kind =
+      p.kind == Projection::kSecret ? ConfigKind::kSecret : ConfigKind::kConfigMap;
   const ConfigObject* object = objects.Find(kind, p.name);
   if (object == nullptr) {
     if (p.optional) return {};
@@ -202,8 +205,8 @@ Status AddConfigFiles(const Projection& p, int default_mode, const ConfigObjects
     if (it == object->data.end()) {
       if (p.optional) continue;
       return Fail(std::string(kind == ConfigKind::kConfigMap ? "configmap" : "secret") +
-                  " references non-existent config key: " + item.key + " (" +
-                  ConfigKindName(kind) + " \"" + p.name + "\")");
+                  " references non-existent config key: " + item.key + " (" + ConfigKindName(kind) +
+                  " \"" + p.name + "\")");
     }
     files[item.path] = {it->second, item.mode.value_or(default_mode)};
   }
@@ -223,7 +226,8 @@ Result<VolumeSource> ParseVolumeSource(const json& volume, const std::string& pa
     const std::string kpath = path + "." + key;
     if (key == "emptyDir") {
       if (value.is_null()) continue;
-      if (auto ok = CheckFields(value, kpath, {"medium", "sizeLimit"}); !ok) return Fail(ok.error());
+      if (auto ok = CheckFields(value, kpath, {"medium", "sizeLimit"}); !ok)
+        return Fail(ok.error());
       auto medium = StringField(value, "medium", kpath, false);
       if (!medium) return Fail(medium.error());
       if (*medium != "" && *medium != "Memory") {
@@ -352,8 +356,8 @@ bool IsEnvVarName(const std::string& name) {
   if (name.empty()) return false;
   for (size_t i = 0; i < name.size(); ++i) {
     const char c = name[i];
-    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
-                        c == '.' || c == '_';
+    const bool letter =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.' || c == '_';
     if (!letter && !(i > 0 && c >= '0' && c <= '9')) return false;
   }
   return true;
@@ -403,9 +407,10 @@ Result<std::vector<EnvFromSource>> ParseEnvFrom(const json& list, const std::str
     auto prefix = StringField(list[i], "prefix", epath, false);
     if (!prefix) return Fail(prefix.error());
     if (!prefix->empty() && !IsEnvVarName(*prefix)) {
-      return Fail(epath + ".prefix: a valid environment variable name must consist of "
-                          "alphabetic characters, digits, '_', '-', or '.', and must not start "
-                          "with a digit");
+      return Fail(epath +
+                  ".prefix: a valid environment variable name must consist of "
+                  "alphabetic characters, digits, '_', '-', or '.', and must not start "
+                  "with a digit");
     }
     source.name = *name;
     source.optional = *optional;
@@ -437,7 +442,8 @@ Result<EnvFromResult> ResolveEnvFrom(const std::vector<EnvFromSource>& sources,
     const ConfigObject* object = objects.Find(source.kind, source.name);
     if (object == nullptr) {
       if (source.optional) continue;
-      return Fail(NotFound(source.kind, source.name) + ", or mark the envFrom entry optional: true");
+      return Fail(NotFound(source.kind, source.name) +
+                  ", or mark the envFrom entry optional: true");
     }
     for (const auto& [key, value] : object->data) {
       const std::string name = source.prefix + key;

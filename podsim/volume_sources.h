@@ -49,7 +49,7 @@ struct Projection {
   Kind kind = kConfigMap;
   std::string name;  ///< the ConfigMap or Secret
   bool optional = false;
-  std::vector<KeyToPath> items;  ///< empty: every key, named after it
+  std::vector<KeyToPath> items;   ///< empty: every key, named after it
   std::vector<FieldFile> fields;  ///< kDownwardApi
 };
 

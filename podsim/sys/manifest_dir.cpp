@@ -28,7 +28,8 @@ Result<std::vector<ManifestFile>> LoadManifestDir(const std::string& dir) {
   return files;
 }
 
-Result<ConfigObjects> LoadReferences(const std::string& file, std::vector<nlohmann::json>& documents,
+Result<ConfigObjects> LoadReferences(const std::string& file,
+                                     std::vector<nlohmann::json>& documents,
                                      const std::vector<std::string>& from_dirs) {
   ConfigObjects objects;
   if (auto ok = objects.Add(documents, file); !ok) return Fail(ok.error());

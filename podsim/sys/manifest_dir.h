@@ -28,7 +28,8 @@ Result<std::vector<ManifestFile>> LoadManifestDir(const std::string& dir);
 /// directory; the directories' other documents that a run may refer to
 /// (Tasks, StepActions; not TaskRuns or Pods, which are never run from
 /// there) are appended to `documents`.
-Result<ConfigObjects> LoadReferences(const std::string& file, std::vector<nlohmann::json>& documents,
+Result<ConfigObjects> LoadReferences(const std::string& file,
+                                     std::vector<nlohmann::json>& documents,
                                      const std::vector<std::string>& from_dirs);
 
 }  // namespace podstep::podsim

@@ -62,7 +62,8 @@ Result<pid_t> Spawn(const std::vector<std::string>& argv, int out, int err) {
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = -1;
-  const int error = ::posix_spawnp(&pid, args[0], &setup.actions, &setup.attr, args.data(), environ);
+  const int error =
+      ::posix_spawnp(&pid, args[0], &setup.actions, &setup.attr, args.data(), environ);
   if (error != 0) return Fail(DescribeStartError(argv[0], error), error);
   return pid;
 }
@@ -114,7 +115,8 @@ Result<CommandOutput> CaptureCommand(const std::vector<std::string>& argv,
         continue;
       }
       std::string& sink = *sinks[which[k]];
-      sink.append(buffer, std::min(static_cast<size_t>(got), kMaxCaptured - std::min(kMaxCaptured, sink.size())));
+      sink.append(buffer, std::min(static_cast<size_t>(got),
+                                   kMaxCaptured - std::min(kMaxCaptured, sink.size())));
     }
   }
   if (timed_out) ::kill(pid, SIGKILL);
@@ -140,7 +142,8 @@ void PodmanCli::Prefetch(const std::vector<std::string>& images) {
     if (lookups_.contains(image)) continue;
     auto pid = Spawn({"podman", "image", "exists", image}, -1, -1);
     if (!pid) return;  // no podman: every Exists says so at once
-    lookups_.emplace(image, Lookup{*pid, UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, *pid, 0)))});
+    lookups_.emplace(image,
+                     Lookup{*pid, UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, *pid, 0)))});
   }
 }
 

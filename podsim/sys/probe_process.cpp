@@ -57,7 +57,8 @@ constexpr size_t kMaxOutput = 1024;
 int NamespaceFlags(pid_t pid, bool exec) {
   int flags = CLONE_NEWNET;
   if (exec) flags |= CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
-  struct stat own {}, theirs {};
+  struct stat own {
+  }, theirs{};
   if (::stat("/proc/self/ns/user", &own) == 0 &&
       ::stat(("/proc/" + std::to_string(pid) + "/ns/user").c_str(), &theirs) == 0 &&
       own.st_ino != theirs.st_ino) {
@@ -276,8 +277,8 @@ std::optional<ProbeOutcome> ProbeProcess::TryFinish() {
       return ProbeOutcome{true, ""};
     case kExited:
       if (report.value == 0) return ProbeOutcome{true, ""};
-      return ProbeOutcome{false, what_ + ": exit status " + std::to_string(report.value) +
-                                     with_output};
+      return ProbeOutcome{false,
+                          what_ + ": exit status " + std::to_string(report.value) + with_output};
     case kSignaled:
       return ProbeOutcome{false, what_ + ": killed by signal " + std::to_string(report.value)};
     case kExec:

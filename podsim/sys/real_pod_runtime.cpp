@@ -118,9 +118,8 @@ Result<MountRequest::Kind> RealPodRuntime::PrepareHostPath(const std::string& pa
                                                         : MountRequest::kFile;
 }
 
-Result<MountRequest> RealPodRuntime::SubPathMount(const std::string& container_path,
-                                                  size_t volume, const std::string& sub_path,
-                                                  bool read_only) {
+Result<MountRequest> RealPodRuntime::SubPathMount(const std::string& container_path, size_t volume,
+                                                  const std::string& sub_path, bool read_only) {
   auto opened = OpenSubPath(VolumeDir(volume), sub_path);
   if (!opened) return Fail(opened.error());
   MountRequest request{container_path, opened->path,
@@ -195,10 +194,14 @@ Status RealPodRuntime::Start(const ContainerLaunch& launch) {
   spec.output_fd = write_end.get();
   auto process = ContainerProcess::Launch(spec);
   if (!process) return Fail(process.error());
-  ProbeTarget target{process->pid(), launch.env, launch.working_dir, spec.uid, spec.gid,
-                     signals_.original_mask()};
-  runs_.emplace(launch.run, Run{std::move(*process), std::move(read_end), false,
-                                std::move(target), std::nullopt});
+  ProbeTarget target{.pid = process->pid(),
+                     .env = launch.env,
+                     .working_dir = launch.working_dir,
+                     .uid = spec.uid,
+                     .gid = spec.gid,
+                     .signal_mask = signals_.original_mask()};
+  runs_.emplace(launch.run, Run{std::move(*process), std::move(read_end), false, std::move(target),
+                                std::nullopt});
   return {};
 }
 

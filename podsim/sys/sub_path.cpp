@@ -18,8 +18,8 @@ int OpenBeneath(int root, const std::string& path) {
   open_how how{};
   how.flags = O_PATH | O_CLOEXEC;
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-  return static_cast<int>(RetryEintr(
-      [&] { return ::syscall(SYS_openat2, root, path.c_str(), &how, sizeof how); }));
+  return static_cast<int>(
+      RetryEintr([&] { return ::syscall(SYS_openat2, root, path.c_str(), &how, sizeof how); }));
 }
 
 }  // namespace
@@ -54,7 +54,8 @@ Result<OpenedSubPath> OpenSubPath(const std::string& volume_dir, const std::stri
       return Fail(ErrnoError(context + ": mkdir " + prefix));
     }
     // mkdirat applies the umask; the kubelet gives the volume's own mode.
-    UniqueFd made(::openat(dir.get(), element.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    UniqueFd made(
+        ::openat(dir.get(), element.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (made.valid()) ::fchmod(made.get(), root_stat.st_mode & 07777);
     fd.Reset(OpenBeneath(root.get(), prefix));
     if (!fd.valid()) return Fail(ErrnoError(context + ": open " + prefix));
@@ -71,8 +72,8 @@ Result<OpenedSubPath> OpenSubPath(const std::string& volume_dir, const std::stri
     return Fail(ErrnoError(context + ": readlink " + self));
   }
   opened.path.assign(path, static_cast<size_t>(n));
-  opened.tree.Reset(static_cast<int>(::syscall(SYS_open_tree, fd.get(), "",
-                                               OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH)));
+  opened.tree.Reset(static_cast<int>(
+      ::syscall(SYS_open_tree, fd.get(), "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH)));
   if (!opened.tree.valid() && errno != EPERM) {
     return Fail(ErrnoError(context + ": clone the mount of " + opened.path));
   }

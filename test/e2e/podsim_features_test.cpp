@@ -125,8 +125,9 @@ TEST_F(PodsimTest, MissingConfigMapIsBadInputNamingWhatToDo) {
 }
 
 TEST_F(PodsimTest, FromDirSuppliesConfigMapsAndSecrets) {
-  WriteFile(dir_ / "objects/cm.yaml",
-            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: from-dir}\ndata: {k: from the dir}\n");
+  WriteFile(
+      dir_ / "objects/cm.yaml",
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: from-dir}\ndata: {k: from the dir}\n");
   PodsimRun run = Run(Task(R"y(
   steps:
     - name: read
@@ -172,7 +173,8 @@ std::string HostPathTask(const std::string& host_dir) {
   return Task(R"y(
   volumes:
     - name: host-dir
-      hostPath: {path: )y" + host_dir + R"y(, type: DirectoryOrCreate}
+      hostPath: {path: )y" +
+              host_dir + R"y(, type: DirectoryOrCreate}
   steps:
     - name: write
       image: busybox
@@ -326,13 +328,15 @@ class TinyImageTest : public PodsimTest {
     return Task(R"y(
   steps:
     - name: script
-      image: )y" + image + R"y(
+      image: )y" +
+                image + R"y(
       script: |
         #!/bin/ash
         if [ -e /etc/debian_version ]; then echo on-the-host; else echo on-the-image; fi
         ls /bin/busybox /ko-app/entrypoint
     - name: args-only
-      image: )y" + image + R"y(
+      image: )y" +
+                image + R"y(
       args: ["args", "replace", "the", "cmd"]
 )y");
   }
@@ -391,9 +395,8 @@ class PodmanImageTest : public TinyImageTest {
                                     "TMPDIR=" + dir_.path()};
     env.insert(env.end(), extra_env_.begin(), extra_env_.end());
     std::string error;
-    Process p = Process::Spawn({args, env, dir_ / "buildah.out", dir_ / "buildah.err", "",
-                                dir_.path()},
-                               &error);
+    Process p = Process::Spawn(
+        {args, env, dir_ / "buildah.out", dir_ / "buildah.err", "", dir_.path()}, &error);
     EXPECT_TRUE(p.valid()) << error;
     EXPECT_EQ(p.WaitFor(milliseconds(60'000)), ExitStatus::Exited(0))
         << args[1] << ": " << ReadFileOr(dir_ / "buildah.err");

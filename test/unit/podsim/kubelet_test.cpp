@@ -602,9 +602,9 @@ TEST_F(KubeletTest, AProbeThatOverrunsItsTimeoutIsStoppedAndFails) {
 
 TEST_F(KubeletTest, ApiDataVolumesAreWrittenAndMountedReadOnly) {
   ConfigObjects objects;
-  ASSERT_TRUE(objects.Add({nlohmann::json::parse(
-                              R"({"kind":"ConfigMap","metadata":{"name":"cm"},"data":{"k":"v"}})")},
-                          "test"));
+  ASSERT_TRUE(objects.Add(
+      {nlohmann::json::parse(R"({"kind":"ConfigMap","metadata":{"name":"cm"},"data":{"k":"v"}})")},
+      "test"));
   options_.objects = &objects;
   PodSpec pod = TaskRunPod();
   Volume cm;
@@ -619,9 +619,8 @@ TEST_F(KubeletTest, ApiDataVolumesAreWrittenAndMountedReadOnly) {
   Volume scratch;
   scratch.name = "scratch";
   pod.volumes.insert(pod.volumes.end(), {cm, host, scratch});
-  pod.containers[0].volume_mounts = {{"cm", "/etc/cm", false},
-                                     {"host", "/data", false},
-                                     {"scratch", "/nested", false, "a/b"}};
+  pod.containers[0].volume_mounts = {
+      {"cm", "/etc/cm", false}, {"host", "/data", false}, {"scratch", "/nested", false, "a/b"}};
   auto run = Run(pod);
   ASSERT_TRUE(run) << run.error().message;
   ASSERT_GE(rt_.downward.size(), 2u);
@@ -673,7 +672,8 @@ TEST_F(KubeletTest, AnImageGivesRootCommandEnvWorkingDirAndUser) {
   EXPECT_EQ(sidecar.working_dir, "/work");
   EXPECT_EQ(sidecar.uid, 1000u);
   EXPECT_EQ(sidecar.gid, 2000u);
-  EXPECT_NE(std::find(sidecar.env.begin(), sidecar.env.end(), "PATH=/image/bin"), sidecar.env.end());
+  EXPECT_NE(std::find(sidecar.env.begin(), sidecar.env.end(), "PATH=/image/bin"),
+            sidecar.env.end());
   EXPECT_NE(std::find(sidecar.env.begin(), sidecar.env.end(), "FROM=container"), sidecar.env.end());
   EXPECT_EQ(std::find(sidecar.env.begin(), sidecar.env.end(), "FROM=image"), sidecar.env.end());
   // Unknown image: the host's root, as before, said once.

@@ -29,7 +29,8 @@ class FakePodman : public Podman {
   }
   Result<std::string> Mount(const std::string& image) override {
     log_->calls.push_back("mount " + image);
-    if (image == "localhost/unmountable") return Fail("podman image mount localhost/unmountable: no");
+    if (image == "localhost/unmountable")
+      return Fail("podman image mount localhost/unmountable: no");
     return "/var/lib/containers/overlay/" + image.substr(10) + "/merged";
   }
   void Unmount(const std::string& image) override { log_->calls.push_back("unmount " + image); }
@@ -91,19 +92,18 @@ TEST(PodsimImages, FlagsComeFirstThenPodman) {
     EXPECT_EQ(unmountable->entrypoint, std::vector<std::string>{"/bin/ash"});
     auto broken = images.Find("localhost/broken");
     ASSERT_TRUE(broken);
-    EXPECT_EQ(images.TakeNotes(), (std::vector<std::string>{
-                                      "podman image mount localhost/unmountable: no",
-                                      "podman image inspect localhost/broken: boom"}));
+    EXPECT_EQ(images.TakeNotes(),
+              (std::vector<std::string>{"podman image mount localhost/unmountable: no",
+                                        "podman image inspect localhost/broken: boom"}));
     EXPECT_TRUE(images.TakeNotes().empty());
   }
-  EXPECT_EQ(log.calls, (std::vector<std::string>{
-                           "exists busybox:latest", "exists ubuntu", "exists alpine",
-                           "exists localhost/tiny", "inspect localhost/tiny",
-                           "mount localhost/tiny", "exists localhost/unmountable",
-                           "inspect localhost/unmountable", "mount localhost/unmountable",
-                           "exists localhost/broken", "inspect localhost/broken",
-                           "mount localhost/broken", "unmount localhost/tiny",
-                           "unmount localhost/broken"}));
+  EXPECT_EQ(log.calls,
+            (std::vector<std::string>{
+                "exists busybox:latest", "exists ubuntu", "exists alpine", "exists localhost/tiny",
+                "inspect localhost/tiny", "mount localhost/tiny", "exists localhost/unmountable",
+                "inspect localhost/unmountable", "mount localhost/unmountable",
+                "exists localhost/broken", "inspect localhost/broken", "mount localhost/broken",
+                "unmount localhost/tiny", "unmount localhost/broken"}));
 }
 
 TEST(PodsimImages, PrefetchesWhatItHasNotLookedUp) {

@@ -43,9 +43,8 @@ class FakeHostFs : public HostFs {
 
 // One op as a line: "<kind> <source> <target> [data] flags".
 std::string Text(const MountOp& op) {
-  static const char* kNames[] = {"tmpfs", "mkdirs", "touch",  "symlink", "bind",   "overlay",
-                                 "proc",  "sysfs",  "devpts", "clone",   "attach", "pivot",
-                                 "adopt"};
+  static const char* kNames[] = {"tmpfs", "mkdirs", "touch", "symlink", "bind",  "overlay", "proc",
+                                 "sysfs", "devpts", "clone", "attach",  "pivot", "adopt"};
   std::string text = kNames[op.kind];
   if (!op.source.empty()) text += " " + op.source;
   if (!op.target.empty()) text += " " + op.target;

@@ -84,7 +84,8 @@ TEST(PodsimPodFeatures, ParsesVolumesEnvProbesAndImages) {
 
 TEST(PodsimPodFeatures, RefusesBadReferences) {
   json pod = PodYaml(kPod);
-  pod["spec"]["containers"][0]["env"][0]["valueFrom"]["fieldRef"] = {{"fieldPath", "metadata.name"}};
+  pod["spec"]["containers"][0]["env"][0]["valueFrom"]["fieldRef"] = {
+      {"fieldPath", "metadata.name"}};
   EXPECT_EQ(ParsePod(pod).error().message,
             "spec.containers[0].env[0].valueFrom: must hold exactly one of fieldRef, "
             "configMapKeyRef, secretKeyRef");
@@ -116,8 +117,8 @@ Result<std::string> Field(const std::string& path) { return "pod-" + path.substr
 TEST(PodsimPodFeatures, EnvironmentAsTheKubeletBuildsIt) {
   auto pod = ParsePod(PodYaml(kPod));
   ASSERT_TRUE(pod) << pod.error().message;
-  auto env = BuildContainerEnv(pod->containers[0], {"PATH=/img/bin", "k=from-image"}, Field,
-                               Objects());
+  auto env =
+      BuildContainerEnv(pod->containers[0], {"PATH=/img/bin", "k=from-image"}, Field, Objects());
   ASSERT_TRUE(env) << env.error().message;
   EXPECT_EQ(env->vars, (std::vector<std::pair<std::string, std::string>>{
                            {"PATH", "/img/bin"},

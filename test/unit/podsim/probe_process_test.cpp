@@ -65,7 +65,8 @@ TEST_F(ProbeProcessTest, ExecSucceedsFailsAndReportsOutput) {
   EXPECT_TRUE(RunProbe(Exec({"sh", "-c", "test \"$PROBE_VAR\" = yes && test $PWD = /tmp"}),
                        {"PATH=/usr/bin:/bin", "PROBE_VAR=yes"})
                   .success);
-  ProbeOutcome failed = RunProbe(Exec({"sh", "-c", "echo not yet; exit 3"}), {"PATH=/usr/bin:/bin"});
+  ProbeOutcome failed =
+      RunProbe(Exec({"sh", "-c", "echo not yet; exit 3"}), {"PATH=/usr/bin:/bin"});
   EXPECT_FALSE(failed.success);
   EXPECT_EQ(failed.detail, "exec [sh -c echo not yet; exit 3]: exit status 3: not yet");
   ProbeOutcome missing = RunProbe(Exec({"no-such-command"}), {"PATH=/usr/bin:/bin"});

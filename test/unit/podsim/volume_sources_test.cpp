@@ -296,8 +296,8 @@ TEST(PodsimEnvFrom, ParsesKeyRefsAndEnvFrom) {
   EXPECT_EQ((*from)[0].prefix, "CM_");
   EXPECT_EQ((*from)[1].kind, ConfigKind::kSecret);
   EXPECT_TRUE((*from)[1].optional);
-  auto both = ParseEnvFrom(json::parse(R"([{"configMapRef":{"name":"a"},"secretRef":{"name":"b"}}])"),
-                           "c.envFrom");
+  auto both = ParseEnvFrom(
+      json::parse(R"([{"configMapRef":{"name":"a"},"secretRef":{"name":"b"}}])"), "c.envFrom");
   ASSERT_FALSE(both);
   EXPECT_EQ(both.error().message, "c.envFrom[0]: must hold exactly one of configMapRef, secretRef");
   auto prefix = ParseEnvFrom(json::parse(R"([{"configMapRef":{"name":"a"},"prefix":"1X"}])"), "e");
@@ -326,12 +326,12 @@ TEST(PodsimEnvFrom, ResolvesAsTheKubelet) {
                               {ConfigKind::kSecret, "s", "", false}},
                              objects);
   ASSERT_TRUE(from) << from.error().message;
-  EXPECT_EQ(from->vars, (std::vector<std::pair<std::string, std::string>>{
-                            {"CM_a.txt", "alpha"},
-                            {"CM_b", "beta"},
-                            {"CM_bin", std::string("\0\1\2", 3)},
-                            {"pass", "new"},
-                            {"user", "admin"}}));
+  EXPECT_EQ(from->vars,
+            (std::vector<std::pair<std::string, std::string>>{{"CM_a.txt", "alpha"},
+                                                              {"CM_b", "beta"},
+                                                              {"CM_bin", std::string("\0\1\2", 3)},
+                                                              {"pass", "new"},
+                                                              {"user", "admin"}}));
   ConfigObjects digits = Objects("kind: ConfigMap\nmetadata: {name: n}\ndata: {1st: x, ok: y}\n");
   auto skipped = ResolveEnvFrom({{ConfigKind::kConfigMap, "n", "", false}}, digits);
   ASSERT_TRUE(skipped);

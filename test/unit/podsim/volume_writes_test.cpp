@@ -102,7 +102,8 @@ TEST_F(TempDirTest, SubPathIsMadeAndOpenedBeneathTheVolume) {
   for (const char* hostile : {"escape", "escape/etc", "a/up/x"}) {
     auto refused = OpenSubPath(volume, hostile);
     ASSERT_FALSE(refused) << hostile;
-    EXPECT_EQ(refused.error().message, std::string("subPath ") + hostile + ": resolves outside the volume");
+    EXPECT_EQ(refused.error().message,
+              std::string("subPath ") + hostile + ": resolves outside the volume");
   }
   EXPECT_FALSE(fs::exists("/etc/x-podsim-should-not-exist"));
 }
