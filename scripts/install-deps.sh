@@ -20,11 +20,15 @@ build_packages=(
 # What the tests need on top: GoogleTest, podsim's yaml-cpp, the process tests'
 # tools, git (the credential tests), lcov (test/coverage.sh), ccache (the four
 # builds of scripts/test.sh), and clang-16 with
-# libc++ for the libFuzzer targets (clang-14 cannot build our C++23).
+# libc++ for the libFuzzer targets (clang-14 cannot build our C++23); for
+# podsim's image e2e tests, busybox-static (a whole userland in one static
+# binary: the tiny test image) and buildah, podman and runc to build it
+# offline into a private storage and find it as podsim does.
 test_packages=(
   libgtest-dev libgmock-dev libyaml-cpp-dev
   util-linux procps git lcov ccache
   clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev
+  busybox-static buildah podman runc
 )
 
 # Cross-building for arm64 (cmake/aarch64-linux-gnu.cmake): the cross
