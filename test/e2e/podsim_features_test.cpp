@@ -301,9 +301,13 @@ TEST_F(PodsimTest, ImagesNotFoundLocallyAreSaidOnce) {
       script: echo c
 )y"));
   ASSERT_EQ(run.status, ExitStatus::Exited(0)) << run.err << run.out;
-  EXPECT_EQ(Log("podsim"),
-            "no local image for registry.invalid/podsim/none-a, registry.invalid/podsim/none-b: "
-            "their containers run on the read-only host root (see --image)\n");
+  // (podsim's log may also say how it isolates the host root, on some hosts.)
+  const std::string said =
+      "no local image for registry.invalid/podsim/none-a, registry.invalid/podsim/none-b: "
+      "their containers run on the read-only host root (see --image)\n";
+  const std::string log = Log("podsim");
+  EXPECT_NE(log.find(said), std::string::npos) << log;
+  EXPECT_EQ(log.find("no local image"), log.rfind("no local image")) << log;
 }
 
 // A root file system of busybox-static alone: /bin/busybox and its applets
@@ -420,7 +424,7 @@ TEST_F(PodmanImageTest, RunsOnTheLocalImageWithItsEntrypointAndCmd) {
   // Entrypoint ["/bin/busybox","echo"]; args replace Cmd, or Cmd is used.
   EXPECT_EQ(Log("step-args-only"), "args replace the cmd\n");
   EXPECT_EQ(Log("step-no-args"), "from the cmd\n");
-  EXPECT_EQ(Log("podsim"), "");
+  EXPECT_EQ(Log("podsim").find("no local image"), std::string::npos) << Log("podsim");
 }
 
 }  // namespace
