@@ -81,12 +81,19 @@ void LocalImages::Prefetch(const std::vector<std::string>& images) {
 }
 
 std::optional<ImageConfig> LocalImages::Find(const std::string& image) {
-  if (auto it = cache_.find(image); it != cache_.end()) return it->second;
-  std::optional<ImageConfig> found;
+  auto it = cache_.find(image);
+  if (it == cache_.end()) it = cache_.emplace(image, LookUp(image)).first;
+  Entry& entry = it->second;
+  if (entry.mount_pending) Mount(image, entry);
+  return entry.config;
+}
+
+LocalImages::Entry LocalImages::LookUp(const std::string& image) {
+  Entry entry;
+  std::optional<ImageConfig>& found = entry.config;
   const std::string* rootfs = Lookup(flags_.rootfs, image);
   const std::vector<std::string>* command = Lookup(flags_.command, image);
-  const bool in_podman = podman_ != nullptr && podman_->Exists(image);
-  if (in_podman) {
+  if (podman_ != nullptr && podman_->Exists(image)) {
     auto inspected = podman_->Inspect(image);
     if (inspected) {
       auto config = ParseImageInspect(*inspected);
@@ -99,15 +106,7 @@ std::optional<ImageConfig> LocalImages::Find(const std::string& image) {
       notes_.push_back(inspected.error().message);
     }
     if (!found) found.emplace();
-    if (rootfs == nullptr) {
-      auto mounted = podman_->Mount(image);
-      if (mounted) {
-        mounted_.push_back(image);
-        found->rootfs = *mounted;
-      } else {
-        notes_.push_back(mounted.error().message);
-      }
-    }
+    entry.mount_pending = rootfs == nullptr;
   }
   if (rootfs != nullptr) {
     if (!found) found.emplace();
@@ -118,8 +117,19 @@ std::optional<ImageConfig> LocalImages::Find(const std::string& image) {
     found->entrypoint = *command;
     found->cmd.clear();
   }
-  cache_[image] = found;
-  return found;
+  return entry;
+}
+
+void LocalImages::Mount(const std::string& image, Entry& entry) {
+  auto mounted = podman_->Mount(image);
+  if (!mounted && mounted.error().sys_errno == EAGAIN) return;  // not yet: tried again later
+  entry.mount_pending = false;
+  if (!mounted) {
+    notes_.push_back(mounted.error().message);
+    return;
+  }
+  mounted_.push_back(image);
+  entry.config->rootfs = *mounted;
 }
 
 std::vector<std::string> LocalImages::TakeNotes() { return std::exchange(notes_, {}); }

@@ -28,6 +28,8 @@ class Podman {
   /// The `podman image inspect` JSON of the image.
   virtual Result<std::string> Inspect(const std::string& image) = 0;
   /// Mounts the image's root file system (read-only use); its directory.
+  /// Fails with sys_errno EAGAIN when it may not mount yet (podsim is not in
+  /// its own mount namespace): the caller asks again later.
   virtual Result<std::string> Mount(const std::string& image) = 0;
   /// Undoes one Mount.
   virtual void Unmount(const std::string& image) = 0;
@@ -62,7 +64,8 @@ class LocalImages : public ImageStore {
   void Prefetch(const std::vector<std::string>& images);
 
   /// Looked up once per image; the rootfs of a podman image is mounted on
-  /// first use. A podman failure leaves what is known (the command) and a note.
+  /// the first use that Podman::Mount allows. A podman failure leaves what
+  /// is known (the command) and a note.
   std::optional<ImageConfig> Find(const std::string& image) override;
 
   /// What went wrong with podman since the last call ("podman image mount
@@ -72,7 +75,14 @@ class LocalImages : public ImageStore {
  private:
   ImageFlags flags_;
   std::unique_ptr<Podman> podman_;
-  std::map<std::string, std::optional<ImageConfig>> cache_;
+  struct Entry {
+    std::optional<ImageConfig> config;
+    bool mount_pending = false;  // in podman, its rootfs not mounted yet
+  };
+  Entry LookUp(const std::string& image);
+  void Mount(const std::string& image, Entry& entry);
+
+  std::map<std::string, Entry> cache_;
   std::vector<std::string> mounted_;
   std::vector<std::string> notes_;
 };

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -130,6 +131,18 @@ Result<CommandOutput> CaptureCommand(const std::vector<std::string>& argv,
   return result;
 }
 
+namespace {
+
+ino_t MountNamespace() {
+  struct stat st {};
+  return ::stat("/proc/self/ns/mnt", &st) == 0 ? st.st_ino : 0;
+}
+
+}  // namespace
+
+PodmanCli::PodmanCli(std::chrono::milliseconds limit)
+    : limit_(limit), start_mount_ns_(MountNamespace()) {}
+
 PodmanCli::~PodmanCli() {
   for (auto& [image, lookup] : lookups_) {
     ::kill(lookup.pid, SIGKILL);
@@ -175,6 +188,10 @@ Result<std::string> PodmanCli::Inspect(const std::string& image) {
 }
 
 Result<std::string> PodmanCli::Mount(const std::string& image) {
+  if (MountNamespace() == start_mount_ns_) {
+    return Fail("podman image mount " + image + ": podsim is still in the host's mount namespace",
+                EAGAIN);
+  }
   auto run = CaptureCommand({"podman", "image", "mount", image}, limit_);
   if (!run) return Fail(run.error().Wrap("podman image mount " + image));
   const std::string dir = FirstLine(run->out);

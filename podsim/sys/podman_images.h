@@ -16,10 +16,13 @@
 
 namespace podstep::podsim {
 
+// Images are mounted only once podsim is in its own mount namespace (which
+// RealPodRuntime makes): the mount is then podsim's and its containers',
+// never the host's, and ends with podsim even when it is killed.
 class PodmanCli : public Podman {
  public:
   /// Each podman command is killed after `limit`.
-  explicit PodmanCli(std::chrono::milliseconds limit = std::chrono::seconds(120)) : limit_(limit) {}
+  explicit PodmanCli(std::chrono::milliseconds limit = std::chrono::seconds(120));
   /// Kills and reaps the lookups still running.
   ~PodmanCli() override;
   PodmanCli(const PodmanCli&) = delete;
@@ -37,6 +40,7 @@ class PodmanCli : public Podman {
     UniqueFd pid_fd;
   };
   std::chrono::milliseconds limit_;
+  ino_t start_mount_ns_;  // the mount namespace podsim started in
   std::map<std::string, Lookup> lookups_;
 };
 

@@ -12,6 +12,7 @@ class FakePodman : public Podman {
  public:
   struct Log {
     std::vector<std::string> calls;
+    bool may_mount = true;
   };
   explicit FakePodman(Log* log) : log_(log) {}
   void Prefetch(const std::vector<std::string>& images) override {
@@ -29,6 +30,7 @@ class FakePodman : public Podman {
   }
   Result<std::string> Mount(const std::string& image) override {
     log_->calls.push_back("mount " + image);
+    if (!log_->may_mount) return Fail("not yet", EAGAIN);
     if (image == "localhost/unmountable")
       return Fail("podman image mount localhost/unmountable: no");
     return "/var/lib/containers/overlay/" + image.substr(10) + "/merged";
@@ -113,6 +115,27 @@ TEST(PodsimImages, PrefetchesWhatItHasNotLookedUp) {
   images.Prefetch({"localhost/a", "b"});
   EXPECT_EQ(log.calls, (std::vector<std::string>{"exists localhost/a", "inspect localhost/a",
                                                  "mount localhost/a", "prefetch b"}));
+}
+
+TEST(PodsimImages, AMountNotYetAllowedIsTriedAgainOnTheNextUse) {
+  FakePodman::Log log;
+  log.may_mount = false;
+  {
+    LocalImages images({}, std::make_unique<FakePodman>(&log));
+    auto early = images.Find("localhost/a");  // the renderer, before the pod's namespace
+    ASSERT_TRUE(early);
+    EXPECT_EQ(early->rootfs, "");
+    EXPECT_EQ(early->entrypoint, std::vector<std::string>{"/bin/ash"});
+    EXPECT_TRUE(images.TakeNotes().empty());
+    log.may_mount = true;
+    auto later = images.Find("localhost/a");  // the kubelet
+    ASSERT_TRUE(later);
+    EXPECT_EQ(later->rootfs, "/var/lib/containers/overlay/a/merged");
+    ASSERT_TRUE(images.Find("localhost/a"));
+  }
+  EXPECT_EQ(log.calls, (std::vector<std::string>{"exists localhost/a", "inspect localhost/a",
+                                                 "mount localhost/a", "mount localhost/a",
+                                                 "unmount localhost/a"}));
 }
 
 TEST(PodsimImages, WithoutPodman) {
