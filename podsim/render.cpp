@@ -1,5 +1,8 @@
 #include "podsim/render.h"
 
+#include <algorithm>
+#include <set>
+
 #include "common/go_duration.h"
 #include "podsim/creds_init.h"
 #include "podsim/documents.h"
@@ -298,17 +301,28 @@ json TaskRunFor(const json& task) {
 }
 
 // The documents to run, after `select`.
-Result<std::vector<json>> ToRun(const std::vector<json>& documents, const std::string& select) {
+Result<std::vector<json>> ToRun(const std::vector<json>& documents,
+                                const std::vector<std::string>& select) {
   for (const char* kind : {"TaskRun", "Task", "Pod"}) {
     std::vector<json> found;
+    std::set<std::string> matched;
     for (const json& d : documents) {
-      if (KindOf(d) == kind && (select.empty() || NameOf(d) == select)) {
-        found.push_back(std::string(kind) == "Task" ? TaskRunFor(d) : d);
+      const bool selected = std::find(select.begin(), select.end(), NameOf(d)) != select.end();
+      if (KindOf(d) != kind || (!select.empty() && !selected)) continue;
+      found.push_back(std::string(kind) == "Task" ? TaskRunFor(d) : d);
+      matched.insert(NameOf(d));
+    }
+    if (found.empty()) continue;
+    for (const std::string& name : select) {
+      if (!matched.contains(name)) {
+        return Fail("--select " + name + ": no " + kind + " of that name in the documents");
       }
     }
-    if (!found.empty()) return found;
+    return found;
   }
-  if (!select.empty()) return Fail("--select " + select + ": no TaskRun, Task or Pod of that name");
+  if (!select.empty()) {
+    return Fail("--select " + select.front() + ": no TaskRun, Task or Pod of that name");
+  }
   if (documents.empty()) return Fail("no document in the file");
   return Fail("kind \"" + KindOf(documents[0]) + "\": podsim runs a Pod, Task or TaskRun");
 }
@@ -316,7 +330,8 @@ Result<std::vector<json>> ToRun(const std::vector<json>& documents, const std::s
 }  // namespace
 
 Result<std::vector<RenderedPod>> RenderDocuments(const std::vector<json>& documents,
-                                                 ImageStore& images, const std::string& select) {
+                                                 ImageStore& images,
+                                                 const std::vector<std::string>& select) {
   auto to_run = ToRun(documents, select);
   if (!to_run) return Fail(to_run.error());
   const Documents index(documents);

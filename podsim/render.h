@@ -49,7 +49,7 @@ struct RenderedPod {
 /// spec.taskSpec.steps[0].script`.
 Result<std::vector<RenderedPod>> RenderDocuments(const std::vector<nlohmann::json>& documents,
                                                  ImageStore& images,
-                                                 const std::string& select = "");
+                                                 const std::vector<std::string>& select = {});
 
 /// The first of RenderDocuments, with no image known.
 Result<RenderedPod> RenderManifests(const std::vector<nlohmann::json>& documents);

@@ -29,7 +29,7 @@ class FakeImages : public ImageStore {
 };
 
 Result<std::vector<RenderedPod>> RenderAll(const std::string& yaml, ImageStore& images,
-                                           const std::string& select = "") {
+                                           const std::vector<std::string>& select = {}) {
   auto docs = ParseManifests(yaml, "t");
   if (!docs) return Fail(docs.error());
   return RenderDocuments(*docs, images, select);
@@ -393,12 +393,14 @@ spec: {taskRef: {name: t, kind: task}, params: [{name: p, value: "2"}]}
   EXPECT_EQ(Command(Container((*all)[1], "step-a")).back(), "2");
   EXPECT_TRUE((*all)[1].task_run->task_run_name.starts_with("two-"));
   EXPECT_EQ((*all)[0].pod["metadata"]["labels"]["tekton.dev/task"], "t");
-  auto one = RenderAll(yaml, images, "one");
+  auto one = RenderAll(yaml, images, {"one"});
   ASSERT_TRUE(one);
   ASSERT_EQ(one->size(), 1u);
   EXPECT_EQ(one->front().task_run->task_run_name, "one");
-  EXPECT_EQ(RenderAll(yaml, images, "nope").error().message,
-            "--select nope: no TaskRun, Task or Pod of that name");
+  EXPECT_EQ(RenderAll(yaml, images, {"one", "nope"}).error().message,
+            "--select nope: no TaskRun of that name in the documents");
+  EXPECT_EQ(RenderAll("kind: Pod\nmetadata: {name: p}\n", images, {"x"}).error().message,
+            "--select x: no TaskRun, Task or Pod of that name");
 }
 
 TEST(PodsimRender, ImageEntrypointFromTheImageStore) {
