@@ -309,6 +309,33 @@ Status ValidateVolumeMounts(const json& mounts, const std::string& at) {
   return {};
 }
 
+// validateStepResultReference: the entrypoint resolves `$(steps.<s>.results.<r>)`
+// in env, command and args only (StepResultRegex, `\$\(steps\..*\.results\..*\)`).
+Status ValidateStepResultPlaces(const json& step, const std::string& at) {
+  auto used = [](const std::string& text) {
+    const size_t open = text.find("$(steps.");
+    return open != std::string::npos && text.find(".results.", open) != std::string::npos &&
+           text.find(')', text.find(".results.", open)) != std::string::npos;
+  };
+  std::vector<std::pair<std::string, std::string>> fields;
+  for (const char* key : {"name", "image", "script", "imagePullPolicy", "workingDir"}) {
+    fields.emplace_back(key, step.value(key, ""));
+  }
+  for (const json& mount : List(step, "volumeMounts")) {
+    for (const char* key : {"name", "mountPath", "subPath"}) {
+      fields.emplace_back(std::string("volumeMounts.") + key, mount.value(key, ""));
+    }
+  }
+  for (const auto& [field, value] : fields) {
+    if (used(value)) {
+      return Fail(FieldError(
+          "stepResult substitutions are only allowed in env, command and args. Found usage in",
+          at + "." + field));
+    }
+  }
+  return {};
+}
+
 // validateStep, for the step merged with the step template (`image`).
 Status ValidateStep(const json& step, const std::string& image, const std::string& at,
                     Names& names) {
@@ -332,6 +359,7 @@ Status ValidateStep(const json& step, const std::string& image, const std::strin
                            at + ".negative timeout"));
   }
   if (auto ok = ValidateVolumeMounts(List(step, "volumeMounts"), at); !ok) return ok;
+  if (auto ok = ValidateStepResultPlaces(step, at); !ok) return ok;
   const std::string on_error = step.value("onError", "");
   if (!on_error.empty() && !on_error.starts_with("$(params") && on_error != "continue" &&
       on_error != "stopAndFail") {

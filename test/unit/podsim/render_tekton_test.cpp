@@ -152,7 +152,8 @@ spec:
         echo $(context.taskRun.uid)
     - name: b
       image: i
-      script: cat $(steps.step-a.exitCode.path) && echo '$(steps.a.results.sr)' $(credentials.path)
+      env: [{name: SR, value: $(steps.a.results.sr)}]
+      script: cat $(steps.step-a.exitCode.path) && echo $(credentials.path)
 )y");
   ASSERT_TRUE(rendered) << rendered.error().message;
   const std::string a = Script(*rendered, Container(*rendered, "step-a"));
@@ -163,10 +164,9 @@ spec:
       << a;
   EXPECT_EQ(a.find("$(context"), std::string::npos) << a;
   const std::string b = Script(*rendered, Container(*rendered, "step-b"));
-  EXPECT_NE(
-      b.find("cat /tekton/steps/step-a/exitCode && echo '$(steps.a.results.sr)' /tekton/creds"),
-      std::string::npos)
+  EXPECT_NE(b.find("cat /tekton/steps/step-a/exitCode && echo /tekton/creds"), std::string::npos)
       << b;
+  EXPECT_EQ(Env(Container(*rendered, "step-b"), "SR"), "$(steps.a.results.sr)");
 }
 
 TEST(PodsimRender, OptionalWorkspacesUnboundAreNotMounted) {
@@ -495,6 +495,10 @@ TEST(PodsimRender, WebhookErrorsAreTektons) {
             "TaskRun \"r\": script cannot be used with command: spec.taskSpec.steps[0].script");
   EXPECT_EQ(RenderError(TaskRunWithSpec("    steps: [{name: a, command: [x]}]\n")),
             "TaskRun \"r\": missing field(s): spec.taskSpec.steps[0].Image");
+  EXPECT_EQ(RenderError(TaskRunWithSpec(
+                "    steps: [{name: a, image: i, script: 'echo $(steps.b.results.c)'}]\n")),
+            "TaskRun \"r\": stepResult substitutions are only allowed in env, command and args. "
+            "Found usage in: spec.taskSpec.steps[0].script");
   EXPECT_EQ(RenderError("kind: TaskRun\nmetadata: {name: r}\nspec: {}\n"),
             "TaskRun \"r\": expected exactly one, got neither: spec.taskRef, spec.taskSpec");
   EXPECT_EQ(
