@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/go_duration.h"
 #include "podsim/substitution.h"
 #include "podsim/tekton_validation.h"
 
@@ -220,6 +221,12 @@ Status ValidateTaskRunSpec(const json& spec) {
   if (ref && spec["taskRef"].value("name", "").empty() &&
       spec["taskRef"].value("resolver", "").empty()) {
     return Fail(FieldError("missing field(s)", "spec.taskRef.name"));
+  }
+  if (spec.contains("timeout") &&
+      ParseGoDuration(spec["timeout"].get<std::string>())->count() < 0) {
+    return Fail(
+        FieldError("invalid value: " + spec["timeout"].get<std::string>() + " should be >= 0",
+                   "spec.timeout"));
   }
   if (auto ok = ValidateNoDuplicates(List(spec, "params"), "spec.params"); !ok) return ok;
   const json& bindings = List(spec, "workspaces");
