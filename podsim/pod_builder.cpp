@@ -7,6 +7,7 @@
 #include "common/go_duration.h"
 #include "common/go_path.h"
 #include "common/step.h"
+#include "podsim/json_lists.h"
 #include "podsim/stable_names.h"
 #include "podsim/step_template.h"
 
@@ -31,11 +32,6 @@ json Mount(const std::string& name, const std::string& path, bool read_only = fa
 
 json EmptyDir(const std::string& name, json source = json::object()) {
   return {{"name", name}, {"emptyDir", std::move(source)}};
-}
-
-json& ListOf(json& object, const char* key) {
-  if (!object.contains(key)) object[key] = json::array();
-  return object[key];
 }
 
 // names.SimpleNameGenerator.RestrictLength: at most 63 characters, ending
@@ -101,7 +97,7 @@ class ScriptPlacer {
     shell_ += "cat > ${scriptfile} << '_EOF_'\n" + Base64Encode(script, true) + "\n_EOF_\n";
     shell_ += "/tekton/bin/entrypoint decode-script \"${scriptfile}\"\n";
     container["command"] = json::array({file});
-    ListOf(container, "volumeMounts")
+    GrowList(container, "volumeMounts")
         .push_back(Mount("tekton-internal-scripts", kScriptsPath, true));
     return {};
   }
@@ -150,7 +146,7 @@ Status ResolveEntrypoint(json& container, const std::string& step_name, ImageSto
   }
   const std::string platform = CurrentPlatform();
   const std::string key = platform.substr(0, platform.find('/', platform.find('/') + 1));
-  ListOf(container, "env")
+  GrowList(container, "env")
       .push_back({{"name", "TEKTON_PLATFORM_COMMANDS"}, {"value", json{{key, command}}.dump()}});
   return {};
 }
@@ -228,7 +224,7 @@ void WrapInEntrypoint(json& container, std::vector<std::string> flags) {
 // directories (its own writable), and the implicit ones it does not
 // override with a mount at the same path.
 void AddStepMounts(json& container, size_t i, size_t steps, const json& implicit) {
-  json& mounts = ListOf(container, "volumeMounts");
+  json& mounts = GrowList(container, "volumeMounts");
   mounts.push_back(Mount("tekton-internal-downward", "/tekton/downward", true));
   mounts.push_back(Mount("tekton-creds-init-home-" + std::to_string(i), "/tekton/creds"));
   for (size_t j = 0; j < steps; ++j) {
@@ -295,7 +291,7 @@ Result<json> BuildSteps(const json& spec, const PodSettings& settings, ImageStor
     if (auto ok = ResolveEntrypoint(c, name, images); !ok) return Fail(ok.error());
     WrapInEntrypoint(c, EntrypointFlags(i, step, spec, wait_ready, settings.credentials.args));
     for (const json& e : settings.pod_template.value("env", json::array()))
-      ListOf(c, "env").push_back(e);
+      GrowList(c, "env").push_back(e);
     AddStepMounts(c, i, steps.size(), implicit);
     c["name"] = RestrictLength(name);
     volumes.push_back(

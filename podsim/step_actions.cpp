@@ -3,6 +3,7 @@
 #include <set>
 
 #include "common/go_quote.h"
+#include "podsim/json_lists.h"
 #include "podsim/spec_substitution.h"
 #include "podsim/tekton_schema.h"
 #include "podsim/tekton_validation.h"
@@ -11,13 +12,6 @@ namespace podstep::podsim {
 namespace {
 
 using nlohmann::json;
-
-// Go's %v of a []string: "[a b]".
-std::string GoList(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? " " : "") + items[i];
-  return out + "]";
-}
 
 // GetStepActionsData's merge: the StepAction's fields over the step's.
 json MergeStepAction(json step, const json& action) {

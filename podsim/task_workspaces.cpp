@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "podsim/json_lists.h"
 #include "podsim/spec_substitution.h"
 #include "podsim/stable_names.h"
 
@@ -9,17 +10,6 @@ namespace podstep::podsim {
 namespace {
 
 using nlohmann::json;
-
-const json& List(const json& object, const char* key) {
-  static const json kEmpty = json::array();
-  auto it = object.find(key);
-  return it == object.end() ? kEmpty : *it;
-}
-
-json& ListOf(json& object, const char* key) {
-  if (!object.contains(key)) object[key] = json::array();
-  return object[key];
-}
 
 // The items of object[key], none when it is absent (which stays absent).
 template <class Fn>
@@ -47,7 +37,7 @@ json SourceOf(const json& binding, const std::string& seed) {
 }
 
 const json* Usage(const json& container, const std::string& workspace) {
-  for (const json& usage : List(container, "workspaces")) {
+  for (const json& usage : ListField(container, "workspaces")) {
     if (usage.value("name", "") == workspace) return &usage;
   }
   return nullptr;
@@ -71,10 +61,10 @@ void ApplyMountPath(json& spec, const json& declaration, const std::string& vari
 }
 
 void AddSidecarMount(json& sidecar, const json& mount) {
-  for (const json& existing : List(sidecar, "volumeMounts")) {
+  for (const json& existing : ListField(sidecar, "volumeMounts")) {
     if (existing.value("mountPath", "") == mount["mountPath"]) return;
   }
-  ListOf(sidecar, "volumeMounts").push_back(mount);
+  GrowList(sidecar, "volumeMounts").push_back(mount);
 }
 
 // mountAsIsolatedWorkspace.
@@ -85,7 +75,7 @@ void MountIsolated(json& spec, const std::string& workspace, const json& mount) 
       if (usage == nullptr) return;
       json own = mount;
       if (!usage->value("mountPath", "").empty()) own["mountPath"] = (*usage)["mountPath"];
-      ListOf(container, "volumeMounts").push_back(own);
+      GrowList(container, "volumeMounts").push_back(own);
     });
   }
 }
@@ -93,8 +83,9 @@ void MountIsolated(json& spec, const std::string& workspace, const json& mount) 
 std::set<std::string> IsolatedWorkspaces(const json& spec) {
   std::set<std::string> names;
   for (const char* list : {"steps", "sidecars"}) {
-    for (const json& container : List(spec, list)) {
-      for (const json& usage : List(container, "workspaces")) names.insert(usage.value("name", ""));
+    for (const json& container : ListField(spec, list)) {
+      for (const json& usage : ListField(container, "workspaces"))
+        names.insert(usage.value("name", ""));
     }
   }
   return names;
@@ -120,7 +111,7 @@ WorkspaceVolumes CreateWorkspaceVolumes(const json& bindings, const std::string&
 }
 
 void PropagateWorkspaces(json& spec, const json& bindings) {
-  json& declarations = ListOf(spec, "workspaces");
+  json& declarations = GrowList(spec, "workspaces");
   for (const json& binding : bindings) {
     bool declared = false;
     for (const json& d : declarations) declared = declared || d["name"] == binding["name"];
@@ -132,7 +123,7 @@ void ApplyWorkspaceVariables(json& spec, const json& bindings, const WorkspaceVo
   std::set<std::string> bound;
   for (const json& binding : bindings) bound.insert(binding.value("name", ""));
   StringReplacements r;
-  for (const json& declaration : List(spec, "workspaces")) {
+  for (const json& declaration : ListField(spec, "workspaces")) {
     const std::string name = declaration.value("name", "");
     const std::string prefix = "workspaces." + name + ".";
     if (declaration.value("optional", false) && !bound.contains(name)) {
@@ -172,11 +163,11 @@ void MountWorkspaces(json& spec, const json& bindings, const WorkspaceVolumes& v
       MountIsolated(spec, name, mount);
     } else {
       if (!spec.contains("stepTemplate")) spec["stepTemplate"] = json::object();
-      ListOf(spec["stepTemplate"], "volumeMounts").push_back(mount);
+      GrowList(spec["stepTemplate"], "volumeMounts").push_back(mount);
       ForEach(spec, "sidecars", [&](json& sidecar) { AddSidecarMount(sidecar, mount); });
     }
     if (added.insert(volume["name"].get<std::string>()).second) {
-      ListOf(spec, "volumes").push_back(volume);
+      GrowList(spec, "volumes").push_back(volume);
     }
   }
 }

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/go_duration.h"
+#include "podsim/json_lists.h"
 #include "podsim/substitution.h"
 #include "podsim/tekton_validation.h"
 
@@ -11,19 +12,6 @@ namespace podstep::podsim {
 namespace {
 
 using nlohmann::json;
-
-const json& List(const json& object, const char* key) {
-  static const json kEmpty = json::array();
-  auto it = object.find(key);
-  return it == object.end() ? kEmpty : *it;
-}
-
-// Go's %v of a []string: "[a b]".
-std::string GoList(std::vector<std::string> items) {
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? " " : "") + items[i];
-  return out + "]";
-}
 
 // WorkspaceBinding.Validate: exactly one volume source.
 Status ValidateBinding(const json& binding, const std::string& at) {
@@ -71,7 +59,7 @@ Status ValidateNoDuplicates(const json& list, const std::string& path) {
 // the inline spec, merged with its own.
 Status ValidateInlineParams(const json& spec) {
   std::vector<ParamSpec> combined;
-  for (const Param& p : ParseParams(List(spec, "params"))) {
+  for (const Param& p : ParseParams(ListField(spec, "params"))) {
     ParamSpec s{p.name, p.value.type, p.value, std::nullopt, {}};
     if (p.value.type == "object") {
       s.properties.emplace();
@@ -79,7 +67,7 @@ Status ValidateInlineParams(const json& spec) {
     }
     combined.push_back(std::move(s));
   }
-  for (const ParamSpec& declared : ParseParamSpecs(List(spec["taskSpec"], "params"))) {
+  for (const ParamSpec& declared : ParseParamSpecs(ListField(spec["taskSpec"], "params"))) {
     auto given = std::find_if(combined.begin(), combined.end(),
                               [&](const ParamSpec& s) { return s.name == declared.name; });
     if (given == combined.end()) {
@@ -94,7 +82,7 @@ Status ValidateInlineParams(const json& spec) {
       given->properties = declared.properties;
     }
   }
-  return ValidateParameterUsage(List(spec["taskSpec"], "steps"), combined, "spec.taskSpec");
+  return ValidateParameterUsage(ListField(spec["taskSpec"], "steps"), combined, "spec.taskSpec");
 }
 
 // wrongTypeParamsNames' exception: a string that holds a reference may
@@ -228,8 +216,8 @@ Status ValidateTaskRunSpec(const json& spec) {
         FieldError("invalid value: " + spec["timeout"].get<std::string>() + " should be >= 0",
                    "spec.timeout"));
   }
-  if (auto ok = ValidateNoDuplicates(List(spec, "params"), "spec.params"); !ok) return ok;
-  const json& bindings = List(spec, "workspaces");
+  if (auto ok = ValidateNoDuplicates(ListField(spec, "params"), "spec.params"); !ok) return ok;
+  const json& bindings = ListField(spec, "workspaces");
   for (size_t i = 0; i < bindings.size(); ++i) {
     if (auto ok = ValidateBinding(bindings[i], "spec.workspaces[" + std::to_string(i) + "]"); !ok) {
       return ok;
@@ -245,7 +233,7 @@ Status ValidateTaskRunSpec(const json& spec) {
 
 Status ValidateRunParams(const json& task_spec, const std::vector<Param>& params,
                          const std::string& task_name) {
-  const std::vector<ParamSpec> specs = ParseParamSpecs(List(task_spec, "params"));
+  const std::vector<ParamSpec> specs = ParseParamSpecs(ListField(task_spec, "params"));
   auto ok = ValidateParamValues(specs, params);
   if (ok) ok = ValidateObjectKeys(specs, params);
   if (!ok) return Fail("invalid input params for task " + task_name + ": " + ok.error().message);

@@ -5,6 +5,7 @@
 
 #include "common/go_duration.h"
 #include "common/go_quote.h"
+#include "podsim/json_lists.h"
 #include "podsim/substitution.h"
 
 namespace podstep::podsim {
@@ -12,12 +13,6 @@ namespace {
 
 using nlohmann::json;
 using Names = std::set<std::string, std::less<>>;
-
-const json& List(const json& object, const char* key) {
-  static const json kEmpty = json::array();
-  auto it = object.find(key);
-  return it == object.end() ? kEmpty : *it;
-}
 
 std::string At(const std::string& path, const std::string& field) {
   return path.empty() ? field : path + "." + field;
@@ -42,15 +37,15 @@ std::vector<StepString> StepStrings(const json& step) {
     out.push_back({key, step.value(key, "")});
   }
   for (const char* key : {"command", "args"}) {
-    const json& items = List(step, key);
+    const json& items = ListField(step, key);
     for (size_t i = 0; i < items.size(); ++i) {
       out.push_back({At("", key, i), items[i].get<std::string>(), StepString::kListItem});
     }
   }
-  for (const json& env : List(step, "env")) {
+  for (const json& env : ListField(step, "env")) {
     out.push_back({"env[" + env.value("name", "") + "]", env.value("value", "")});
   }
-  const json& mounts = List(step, "volumeMounts");
+  const json& mounts = ListField(step, "volumeMounts");
   for (size_t i = 0; i < mounts.size(); ++i) {
     for (const char* key : {"name", "mountPath", "subPath"}) {
       out.push_back({At("", "volumeMount", i) + "." + key, mounts[i].value(key, "")});
@@ -250,8 +245,8 @@ Status ValidateResults(const json& results, const std::string& path, bool task_r
 // validateTaskResultsVariables and, for steps with results,
 // ValidateStepResultsVariables.
 Status ValidateResultReferences(const json& spec, const std::string& path) {
-  const Names task_results = NamesOf(List(spec, "results"));
-  const json& steps = List(spec, "steps");
+  const Names task_results = NamesOf(ListField(spec, "results"));
+  const json& steps = ListField(spec, "steps");
   for (size_t i = 0; i < steps.size(); ++i) {
     const std::string script = steps[i].value("script", "");
     const std::string at = At(path, "steps", i) + ".script";
@@ -268,7 +263,7 @@ Status ValidateResultReferences(const json& spec, const std::string& path) {
       return ok;
     }
   }
-  return ValidateResults(List(spec, "results"), path, true);
+  return ValidateResults(ListField(spec, "results"), path, true);
 }
 
 Status ValidateStepRef(const json& step, const std::string& at) {
@@ -321,7 +316,7 @@ Status ValidateStepResultPlaces(const json& step, const std::string& at) {
   for (const char* key : {"name", "image", "script", "imagePullPolicy", "workingDir"}) {
     fields.emplace_back(key, step.value(key, ""));
   }
-  for (const json& mount : List(step, "volumeMounts")) {
+  for (const json& mount : ListField(step, "volumeMounts")) {
     for (const char* key : {"name", "mountPath", "subPath"}) {
       fields.emplace_back(std::string("volumeMounts.") + key, mount.value(key, ""));
     }
@@ -358,7 +353,7 @@ Status ValidateStep(const json& step, const std::string& image, const std::strin
     return Fail(FieldError("invalid value: " + step["timeout"].get<std::string>(),
                            at + ".negative timeout"));
   }
-  if (auto ok = ValidateVolumeMounts(List(step, "volumeMounts"), at); !ok) return ok;
+  if (auto ok = ValidateVolumeMounts(ListField(step, "volumeMounts"), at); !ok) return ok;
   if (auto ok = ValidateStepResultPlaces(step, at); !ok) return ok;
   const std::string on_error = step.value("onError", "");
   if (!on_error.empty() && !on_error.starts_with("$(params") && on_error != "continue" &&
@@ -369,7 +364,7 @@ Status ValidateStep(const json& step, const std::string& image, const std::strin
 }
 
 Status ValidateSteps(const json& spec, const std::string& path) {
-  const json& steps = List(spec, "steps");
+  const json& steps = ListField(spec, "steps");
   if (steps.empty()) return Fail(FieldError("missing field(s)", At(path, "steps")));
   const std::string template_image =
       spec.contains("stepTemplate") ? spec["stepTemplate"].value("image", "") : "";
@@ -415,11 +410,11 @@ Status ValidateUniqueNames(const json& list, const std::string& path, const std:
 
 // validateWorkspaceUsages: a step or sidecar uses declared workspaces only.
 Status ValidateWorkspaceUsages(const json& spec, const std::string& path) {
-  const Names declared = NamesOf(List(spec, "workspaces"));
+  const Names declared = NamesOf(ListField(spec, "workspaces"));
   for (const char* list : {"steps", "sidecars"}) {
-    const json& containers = List(spec, list);
+    const json& containers = ListField(spec, list);
     for (size_t i = 0; i < containers.size(); ++i) {
-      const json& usages = List(containers[i], "workspaces");
+      const json& usages = ListField(containers[i], "workspaces");
       for (size_t j = 0; j < usages.size(); ++j) {
         const std::string name = usages[j].value("name", "");
         if (!declared.contains(name)) {
@@ -542,12 +537,12 @@ std::string FieldError(const std::string& message, const std::string& path) {
 }
 
 Status ValidateTaskSpec(const json& spec, const std::string& path) {
-  const std::vector<ParamSpec> params = ParseParamSpecs(List(spec, "params"));
-  const json& steps = List(spec, "steps");
+  const std::vector<ParamSpec> params = ParseParamSpecs(ListField(spec, "params"));
+  const json& steps = ListField(spec, "steps");
   for (auto ok :
-       {ValidateSteps(spec, path), ValidateUniqueNames(List(spec, "volumes"), path, "volume"),
-        ValidateUniqueNames(List(spec, "workspaces"), path, "workspace"),
-        ValidateWorkspaceUsages(spec, path), ValidateSidecars(List(spec, "sidecars"), path),
+       {ValidateSteps(spec, path), ValidateUniqueNames(ListField(spec, "volumes"), path, "volume"),
+        ValidateUniqueNames(ListField(spec, "workspaces"), path, "workspace"),
+        ValidateWorkspaceUsages(spec, path), ValidateSidecars(ListField(spec, "sidecars"), path),
         ValidateParamSpecs(params, path), ValidateArrayAndObjectUsage(StepsOf(steps, path), params),
         ValidateContextUsage(steps, path), ValidateResultReferences(spec, path)}) {
     if (!ok) return ok;
@@ -570,9 +565,9 @@ Status ValidateStepActionSpec(const json& spec, const std::string& path) {
   if (!FindVariableReferences(script, "params").empty()) {
     return Fail(FieldError("param substitution in scripts is not allowed.", At(path, "script")));
   }
-  const std::vector<ParamSpec> params = ParseParamSpecs(List(spec, "params"));
+  const std::vector<ParamSpec> params = ParseParamSpecs(ListField(spec, "params"));
   const Containers self = {{&spec, path}};
-  const Names results = NamesOf(List(spec, "results"));
+  const Names results = NamesOf(ListField(spec, "results"));
   for (auto ok : {ValidateDeclaredParams(self, params), ValidateParamSpecs(params, path),
                   ValidateArrayAndObjectUsage(self, params)}) {
     if (!ok) return ok;
@@ -582,7 +577,7 @@ Status ValidateStepActionSpec(const json& spec, const std::string& path) {
       return Fail(FieldError(ok.error().message, At(path, "script")));
     }
   }
-  const json& mounts = List(spec, "volumeMounts");
+  const json& mounts = ListField(spec, "volumeMounts");
   for (size_t i = 0; i < mounts.size(); ++i) {
     const std::string name = mounts[i].value("name", "");
     const auto refs = FindVariableReferences(name, "params");
@@ -590,13 +585,13 @@ Status ValidateStepActionSpec(const json& spec, const std::string& path) {
       return Fail(FieldError("invalid value: " + name, At(path, "volumeMounts", i) + ".name"));
     }
   }
-  return ValidateResults(List(spec, "results"), path, false);
+  return ValidateResults(ListField(spec, "results"), path, false);
 }
 
 Status ValidateNoReferencesLeft(const json& spec, const std::string& path) {
   std::map<std::string, Names> steps;
-  for (const json& step : List(spec, "steps")) {
-    if (step.contains("name")) steps[step["name"]] = NamesOf(List(step, "results"));
+  for (const json& step : ListField(spec, "steps")) {
+    if (step.contains("name")) steps[step["name"]] = NamesOf(ListField(step, "results"));
   }
   for (const char* key : {"steps", "sidecars", "stepTemplate", "volumes", "workspaces"}) {
     if (!spec.contains(key)) continue;
