@@ -227,7 +227,8 @@ TaskRunInfo InfoFor(const Run& run, const json& spec) {
 
 json PodLabels(const Run& run) {
   json labels = run.task_metadata.value("labels", json::object());
-  for (const auto& [key, value] : run.doc["metadata"].value("labels", json::object()).items()) {
+  const json own = run.doc["metadata"].value("labels", json::object());
+  for (const auto& [key, value] : own.items()) {
     labels[key] = value;
   }
   if (!labels.contains("app.kubernetes.io/managed-by")) {
@@ -250,8 +251,8 @@ Result<PodSettings> SettingsFor(const Run& run, const Documents& documents,
   s.uid = run.uid;
   s.labels = PodLabels(run);
   s.annotations = run.task_metadata.value("annotations", json::object());
-  for (const auto& [key, value] :
-       run.doc["metadata"].value("annotations", json::object()).items()) {
+  const json own = run.doc["metadata"].value("annotations", json::object());
+  for (const auto& [key, value] : own.items()) {
     s.annotations[key] = value;
   }
   s.pod_template = run.spec().value("podTemplate", json::object());
