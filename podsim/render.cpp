@@ -6,6 +6,7 @@
 #include "common/go_duration.h"
 #include "podsim/creds_init.h"
 #include "podsim/documents.h"
+#include "podsim/names.h"
 #include "podsim/pod_builder.h"
 #include "podsim/spec_substitution.h"
 #include "podsim/stable_names.h"
@@ -75,6 +76,7 @@ Result<Run> ReadTaskRun(const json& document) {
     run.name = metadata["generateName"].get<std::string>() + StableSuffix(document.dump());
   }
   if (run.name.empty()) return Fail("metadata.name or metadata.generateName: required");
+  if (auto ok = ValidateDns1123Subdomain("metadata.name", run.name); !ok) return Fail(ok.error());
   run.namespace_name = metadata.value("namespace", "default");
   run.uid = metadata.value("uid", StableUid(run.namespace_name + "/" + run.name));
   if (!run.doc.contains("spec")) return Fail(FieldError("missing field(s)", "spec"));

@@ -5,6 +5,7 @@
 
 #include "common/go_duration.h"
 #include "podsim/json_lists.h"
+#include "podsim/names.h"
 #include "podsim/substitution.h"
 #include "podsim/tekton_validation.h"
 
@@ -219,9 +220,9 @@ Status ValidateTaskRunSpec(const json& spec) {
   if (auto ok = ValidateNoDuplicates(ListField(spec, "params"), "spec.params"); !ok) return ok;
   const json& bindings = ListField(spec, "workspaces");
   for (size_t i = 0; i < bindings.size(); ++i) {
-    if (auto ok = ValidateBinding(bindings[i], "spec.workspaces[" + std::to_string(i) + "]"); !ok) {
-      return ok;
-    }
+    const std::string at = "spec.workspaces[" + std::to_string(i) + "]";
+    if (auto ok = ValidateBinding(bindings[i], at); !ok) return ok;
+    if (auto ok = ValidateDns1123Label(at + ".name", bindings[i].value("name", "")); !ok) return ok;
   }
   if (auto ok = ValidateNoDuplicates(bindings, "spec.workspaces"); !ok) return ok;
   if (inline_spec) {

@@ -6,6 +6,7 @@
 #include "common/go_duration.h"
 #include "common/go_quote.h"
 #include "podsim/json_lists.h"
+#include "podsim/names.h"
 #include "podsim/substitution.h"
 
 namespace podstep::podsim {
@@ -347,6 +348,10 @@ Status ValidateStep(const json& step, const std::string& image, const std::strin
   }
   if (const std::string name = step.value("name", ""); !name.empty()) {
     if (!names.insert(name).second) return Fail(FieldError("invalid value: " + name, at + ".name"));
+    if (!Dns1123LabelErrors(name).empty()) {
+      return Fail(FieldError("invalid value " + GoQuote(name), at + ".name") +
+                  " (Task step name must be a valid DNS Label)");
+    }
   }
   if (step.contains("timeout") &&
       ParseGoDuration(step["timeout"].get<std::string>())->count() < 0) {
@@ -404,6 +409,19 @@ Status ValidateUniqueNames(const json& list, const std::string& path, const std:
       return Fail(
           FieldError(message, At(path, what == "volume" ? "volumes" : "workspaces", i) + ".name"));
     }
+  }
+  return {};
+}
+
+// Workspace names become mount paths (/workspace/<name>): podsim holds them
+// to the DNS-1123 label rule Kubernetes holds volume names to, where Tekton
+// checks nothing.
+Status ValidateWorkspaceNames(const json& spec, const std::string& path) {
+  const json& declarations = ListField(spec, "workspaces");
+  for (size_t i = 0; i < declarations.size(); ++i) {
+    auto ok = ValidateDns1123Label(At(path, "workspaces", i) + ".name",
+                                   declarations[i].value("name", ""));
+    if (!ok) return ok;
   }
   return {};
 }
@@ -542,8 +560,9 @@ Status ValidateTaskSpec(const json& spec, const std::string& path) {
   for (auto ok :
        {ValidateSteps(spec, path), ValidateUniqueNames(ListField(spec, "volumes"), path, "volume"),
         ValidateUniqueNames(ListField(spec, "workspaces"), path, "workspace"),
-        ValidateWorkspaceUsages(spec, path), ValidateSidecars(ListField(spec, "sidecars"), path),
-        ValidateParamSpecs(params, path), ValidateArrayAndObjectUsage(StepsOf(steps, path), params),
+        ValidateWorkspaceNames(spec, path), ValidateWorkspaceUsages(spec, path),
+        ValidateSidecars(ListField(spec, "sidecars"), path), ValidateParamSpecs(params, path),
+        ValidateArrayAndObjectUsage(StepsOf(steps, path), params),
         ValidateContextUsage(steps, path), ValidateResultReferences(spec, path)}) {
     if (!ok) return ok;
   }

@@ -54,6 +54,25 @@ TEST(PodsimTektonValidation, StepsAndSidecars) {
             "TaskRun \"r\": undefined workspace \"w\": spec.taskSpec.steps[0].workspaces[0].name");
 }
 
+TEST(PodsimTektonValidation, NamesThatBecomePaths) {
+  EXPECT_EQ(Error(Inline("    steps: [{name: Up_Per, image: i, command: [x]}]\n")),
+            "TaskRun \"r\": invalid value \"Up_Per\": spec.taskSpec.steps[0].name (Task step name "
+            "must be a valid DNS Label)");
+  EXPECT_NE(
+      Error(Inline("    workspaces: [{name: ../x}]\n    steps: [{image: i, command: [x]}]\n",
+                   "  workspaces: [{name: ../x, emptyDir: {}}]\n"))
+          .find("spec.workspaces[0].name: Invalid value: \"../x\": a lowercase RFC 1123 label"),
+      std::string::npos);
+  EXPECT_NE(Error(Inline("    workspaces: [{name: ../x, optional: true}]\n"
+                         "    steps: [{image: i, command: [x]}]\n"))
+                .find("spec.taskSpec.workspaces[0].name: Invalid value: \"../x\""),
+            std::string::npos);
+  EXPECT_NE(
+      Error("kind: TaskRun\nmetadata: {name: ../r}\nspec: {taskSpec: {steps: [{image: i}]}}\n")
+          .find("metadata.name: Invalid value: \"../r\""),
+      std::string::npos);
+}
+
 TEST(PodsimTektonValidation, ParamsAndResults) {
   EXPECT_EQ(
       Error(Inline("    params: [{name: p, type: list}]\n    steps: [{image: i, command: [x]}]\n")),
