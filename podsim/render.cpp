@@ -28,7 +28,7 @@ struct Run {
   std::string name;
   std::string namespace_name = "default";
   std::string uid;
-  std::string task_name;  // the referenced Task's name; "" for taskSpec
+  std::string task_name;  // the referenced Task's name; the TaskRun's for a taskSpec
   std::string task_kind = "Task";
   json task_metadata = json::object();
   json task_spec;
@@ -119,6 +119,8 @@ Status Prepare(Run& run, const Documents& documents) {
   if (run.spec().contains("taskRef")) {
     if (auto ok = ResolveTaskRef(run, documents); !ok) return ok;
   } else {
+    // The controller takes an inline spec's metadata from the TaskRun.
+    run.task_name = run.name;
     run.task_spec = run.spec()["taskSpec"];
     run.spec_path = "spec.taskSpec";
   }
@@ -236,9 +238,9 @@ json PodLabels(const Run& run) {
   if (!labels.contains("app.kubernetes.io/managed-by")) {
     labels["app.kubernetes.io/managed-by"] = "tekton-pipelines";
   }
-  if (!run.task_name.empty()) {
-    labels["tekton.dev/task"] = run.task_name;
-    if (run.task_kind == "ClusterTask") labels["tekton.dev/clusterTask"] = run.task_name;
+  if (run.spec().contains("taskRef")) {
+    labels[run.task_kind == "ClusterTask" ? "tekton.dev/clusterTask" : "tekton.dev/task"] =
+        run.task_name;
   }
   labels["tekton.dev/taskRun"] = run.name;
   labels["tekton.dev/taskRunUID"] = run.uid;

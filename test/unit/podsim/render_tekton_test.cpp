@@ -169,6 +169,14 @@ spec:
   EXPECT_EQ(Env(Container(*rendered, "step-b"), "SR"), "$(steps.a.results.sr)");
 }
 
+TEST(PodsimRender, AnInlineSpecIsNamedAfterItsTaskRun) {
+  auto rendered = RenderYaml(
+      TaskRunWithSpec("    steps: [{name: a, image: i, command: [echo, $(context.task.name)]}]\n"));
+  ASSERT_TRUE(rendered) << rendered.error().message;
+  EXPECT_EQ(Command(Container(*rendered, "step-a")).back(), "r");
+  EXPECT_FALSE(rendered->pod["metadata"]["labels"].contains("tekton.dev/task"));
+}
+
 TEST(PodsimRender, OptionalWorkspacesUnboundAreNotMounted) {
   auto rendered = RenderYaml(TaskRunWithSpec(R"y(
     workspaces:

@@ -95,7 +95,7 @@ TEST(PodsimTektonValidation, ParamsAndResults) {
   EXPECT_EQ(Error(Inline("    params: [{name: o, properties: {a: {}, b: {}}}]\n"
                          "    steps: [{image: i, command: [echo, $(params.o.a)]}]\n",
                          "  params: [{name: o, value: {a: x}}]\n")),
-            "TaskRun \"r\": invalid input params for task : missing keys for these params which "
+            "TaskRun \"r\": invalid input params for task r: missing keys for these params which "
             "are required in ParamSpec's properties map[o:[b]]");
   EXPECT_EQ(Error(Inline("    params: [{name: e, enum: [a, b]}]\n"
                          "    steps: [{image: i, command: [echo, $(params.e)]}]\n",
