@@ -255,6 +255,7 @@ Result<PodSettings> SettingsFor(const Run& run, const Documents& documents,
   s.uid = run.uid;
   s.labels = PodLabels(run);
   s.annotations = run.task_metadata.value("annotations", json::object());
+  s.annotations.erase("kubectl.kubernetes.io/last-applied-configuration");
   const json own = run.doc["metadata"].value("annotations", json::object());
   for (const auto& [key, value] : own.items()) {
     s.annotations[key] = value;
