@@ -306,28 +306,27 @@ json TaskRunFor(const json& task) {
           {"spec", {{"taskRef", {{"name", NameOf(task)}, {"kind", KindOf(task)}}}}}};
 }
 
-// The documents to run, after `select`.
+// The documents to run: the TaskRuns, else the Tasks, else the Pods; then
+// those `select` names.
 Result<std::vector<json>> ToRun(const std::vector<json>& documents,
                                 const std::vector<std::string>& select) {
   for (const char* kind : {"TaskRun", "Task", "Pod"}) {
     std::vector<json> found;
     std::set<std::string> matched;
     for (const json& d : documents) {
-      const bool selected = std::find(select.begin(), select.end(), NameOf(d)) != select.end();
-      if (KindOf(d) != kind || (!select.empty() && !selected)) continue;
-      found.push_back(std::string(kind) == "Task" ? TaskRunFor(d) : d);
+      if (KindOf(d) != kind) continue;
+      if (select.empty() || std::find(select.begin(), select.end(), NameOf(d)) != select.end()) {
+        found.push_back(std::string(kind) == "Task" ? TaskRunFor(d) : d);
+      }
       matched.insert(NameOf(d));
     }
-    if (found.empty()) continue;
+    if (matched.empty()) continue;
     for (const std::string& name : select) {
       if (!matched.contains(name)) {
         return Fail("--select " + name + ": no " + kind + " of that name in the documents");
       }
     }
     return found;
-  }
-  if (!select.empty()) {
-    return Fail("--select " + select.front() + ": no TaskRun, Task or Pod of that name");
   }
   if (documents.empty()) return Fail("no document in the file");
   return Fail("kind \"" + KindOf(documents[0]) + "\": podsim runs a Pod, Task or TaskRun");

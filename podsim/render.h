@@ -43,8 +43,8 @@ struct RenderedPod {
 /// Task (each run by a TaskRun named `<task>-run` with default params);
 /// with none, every Pod (returned as is). Task, StepAction, ServiceAccount,
 /// Secret and ConfigMap documents are what TaskRuns refer to. `select`,
-/// when not empty, keeps the one TaskRun (else Task, else Pod) of that
-/// name. Errors name the document and the field, with Tekton's text where
+/// when not empty, keeps those of these names, each of which must name one
+/// (`--select x: no TaskRun of that name in the documents`). Errors name the document and the field, with Tekton's text where
 /// Tekton has one: `TaskRun "r": non-existent variable in "$(params.x)":
 /// spec.taskSpec.steps[0].script`.
 Result<std::vector<RenderedPod>> RenderDocuments(const std::vector<nlohmann::json>& documents,

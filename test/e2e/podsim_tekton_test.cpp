@@ -6,6 +6,8 @@
 // what it saw; the tests read the logs and files, not only the status.
 // Needs root.
 
+#include <sys/stat.h>
+
 #include "e2e/podsim_fixture.h"
 
 namespace podstep::test {
@@ -287,6 +289,135 @@ TEST_F(PodsimTest, TektonsValidationRefusesBeforeAnythingRuns) {
     EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
     EXPECT_FALSE(std::filesystem::exists(Logs())) << "something ran: " << c.manifest;
   }
+}
+
+constexpr const char* kTwoRuns = R"y(apiVersion: tekton.dev/v1
+kind: Task
+metadata: {name: echo}
+spec:
+  params: [{name: word}]
+  steps: [{name: say, image: busybox, command: [echo, $(params.word)]}]
+---
+apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: first}
+spec: {taskRef: {name: echo}, params: [{name: word, value: one}]}
+---
+apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: second}
+spec: {taskRef: {name: echo}, params: [{name: word, value: two}]}
+)y";
+
+TEST_F(PodsimTest, EveryTaskRunOfTheFileRunsAndSelectPicks) {
+  PodsimRun all = Run(kTwoRuns);
+  ASSERT_EQ(all.status, ExitStatus::Exited(0)) << all.err << all.out;
+  ASSERT_TRUE(all.result.is_array()) << all.out;
+  ASSERT_EQ(all.result.size(), 2u);
+  EXPECT_EQ(all.result[1]["podName"], "second-pod");
+  EXPECT_EQ(ReadFileOr(Logs() + "/first/step-say.log"), "one\n");
+  EXPECT_EQ(ReadFileOr(Logs() + "/second/step-say.log"), "two\n");
+
+  PodsimRun second = Podsim("run", kTwoRuns, {"--output", "json", "--select", "second"});
+  ASSERT_EQ(second.status, ExitStatus::Exited(0)) << second.err;
+  EXPECT_EQ(second.result["podName"], "second-pod");
+
+  PodsimRun none = Podsim("run", kTwoRuns, {"--select", "third"});
+  EXPECT_EQ(none.status, ExitStatus::Exited(2));
+  EXPECT_NE(none.err.find("--select third: no TaskRun of that name in the documents"),
+            std::string::npos)
+      << none.err;
+
+  PodsimRun render = Podsim("render", kTwoRuns);
+  ASSERT_EQ(render.status, ExitStatus::Exited(0)) << render.err;
+  EXPECT_EQ(render.result["kind"], "List");
+  EXPECT_EQ(render.result["items"].size(), 2u);
+}
+
+TEST_F(PodsimTest, TasksAndStepActionsFromADirectory) {
+  const std::string refs = dir_ / "refs";
+  ASSERT_EQ(::mkdir(refs.c_str(), 0755), 0);
+  WriteFile(refs + "/task.yaml", R"y(apiVersion: tekton.dev/v1
+kind: Task
+metadata: {name: greet}
+spec:
+  params: [{name: who, default: world}]
+  steps: [{name: hello, ref: {name: say-hello}, params: [{name: who, value: $(params.who)}]}]
+)y");
+  WriteFile(refs + "/action.yaml", R"y(apiVersion: tekton.dev/v1beta1
+kind: StepAction
+metadata: {name: say-hello}
+spec:
+  params: [{name: who}]
+  image: busybox
+  command: [echo, "hello $(params.who)"]
+)y");
+  PodsimRun run =
+      Run("apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata: {name: greeting}\n"
+          "spec:\n  taskRef: {name: greet}\n  params: [{name: who, value: podsim}]\n",
+          {"--from-dir", refs});
+  ASSERT_EQ(run.status, ExitStatus::Exited(0)) << run.err << run.out;
+  EXPECT_EQ(Log("step-hello"), "hello podsim\n");
+}
+
+TEST_F(PodsimTest, ImageCommandGivesAStepWithArgsItsEntrypoint) {
+  const std::string manifest = TaskRun(R"y(
+    steps:
+      - {name: args-only, image: registry.example/shell, args: [-c, echo from the image entrypoint]}
+)y");
+  PodsimRun refused = Run(manifest);
+  EXPECT_EQ(refused.status, ExitStatus::Exited(2));
+  EXPECT_NE(refused.err.find("--image-command registry.example/shell=COMMAND"), std::string::npos)
+      << refused.err;
+  PodsimRun run = Run(manifest, {"--image-command", "registry.example/shell=/bin/sh"});
+  ASSERT_EQ(run.status, ExitStatus::Exited(0)) << run.err << run.out;
+  EXPECT_EQ(Log("step-args-only"), "from the image entrypoint\n");
+}
+
+TEST_F(PodsimTest, ConfigMapsSecretsAndCredentialsNamedThroughParams) {
+  PodsimRun run = Run(R"y(apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings-prod}
+data: {mode: production}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: token-prod}
+stringData: {token: s3cret}
+---
+apiVersion: v1
+kind: Secret
+type: kubernetes.io/ssh-auth
+metadata: {name: deploy-key, annotations: {tekton.dev/git-0: git.example.com}}
+stringData: {ssh-privatekey: KEY-MATERIAL}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: builder}
+secrets: [{name: deploy-key}]
+---
+apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: configured}
+spec:
+  serviceAccountName: builder
+  params: [{name: env, value: prod}]
+  taskSpec:
+    params: [{name: env}]
+    volumes: [{name: settings, configMap: {name: settings-$(params.env)}}]
+    steps:
+      - name: read
+        image: busybox
+        volumeMounts: [{name: settings, mountPath: /settings}]
+        env:
+          - name: TOKEN
+            valueFrom: {secretKeyRef: {name: token-$(params.env), key: token}}
+        script: |
+          echo "mode=$(cat /settings/mode) token=$TOKEN"
+          cat /tekton/creds/.ssh/id_deploy-key
+)y");
+  ASSERT_EQ(run.status, ExitStatus::Exited(0)) << run.err << run.out;
+  EXPECT_EQ(Log("step-read"), "mode=production token=s3cret\nKEY-MATERIAL\n");
 }
 
 }  // namespace

@@ -408,7 +408,7 @@ spec: {taskRef: {name: t, kind: task}, params: [{name: p, value: "2"}]}
   EXPECT_EQ(RenderAll(yaml, images, {"one", "nope"}).error().message,
             "--select nope: no TaskRun of that name in the documents");
   EXPECT_EQ(RenderAll("kind: Pod\nmetadata: {name: p}\n", images, {"x"}).error().message,
-            "--select x: no TaskRun, Task or Pod of that name");
+            "--select x: no Pod of that name in the documents");
 }
 
 TEST(PodsimRender, ImageEntrypointFromTheImageStore) {
