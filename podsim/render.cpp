@@ -269,28 +269,51 @@ Result<PodSettings> SettingsFor(const Run& run, const Documents& documents,
   return s;
 }
 
-Result<RenderedPod> RenderTaskRun(const json& document, const Documents& documents,
-                                  ImageStore& images) {
-  auto run = ReadTaskRun(document);
-  if (!run) return Fail(run.error());
-  if (auto ok = Prepare(*run, documents); !ok) return Fail(ok.error());
-  json bindings = run->bindings;
+// ApplyParametersToWorkspaceBindings: the bindings' subPath and sources,
+// with the params' string values.
+json SubstitutedBindings(const Run& run) {
+  json bindings = run.bindings;
   const ParamReplacements params =
-      TaskParameters(ParseParamSpecs(run->task_spec.value("params", json::array())), run->params);
+      TaskParameters(ParseParamSpecs(run.task_spec.value("params", json::array())), run.params);
   for (json& binding : bindings) {
-    if (binding.contains("subPath"))
+    if (binding.contains("subPath")) {
       binding["subPath"] = ApplyReplacements(binding["subPath"].get<std::string>(), params.strings);
+    }
     ApplyVolumeSourceReplacements(binding, params.strings);
   }
-  const WorkspaceVolumes volumes = CreateWorkspaceVolumes(bindings, run->name);
-  auto spec = FinalSpec(*run, Substitute(*run, bindings, volumes), bindings, volumes);
+  return bindings;
+}
+
+Result<RenderedPod> RenderRun(Run& run, const Documents& documents, ImageStore& images) {
+  if (auto ok = Prepare(run, documents); !ok) return Fail(ok.error());
+  json bindings = SubstitutedBindings(run);
+  const WorkspaceVolumes volumes = CreateWorkspaceVolumes(bindings, run.name);
+  auto spec = FinalSpec(run, Substitute(run, bindings, volumes), bindings, volumes);
   if (!spec) return Fail(spec.error());
-  TaskRunInfo info = InfoFor(*run, *spec);
-  auto settings = SettingsFor(*run, documents, info);
+  TaskRunInfo info = InfoFor(run, *spec);
+  auto settings = SettingsFor(run, documents, info);
   if (!settings) return Fail(settings.error());
   auto pod = BuildPod(*spec, *settings, images);
   if (!pod) return Fail(pod.error());
   return RenderedPod{std::move(*pod), std::move(info)};
+}
+
+// Errors name the TaskRun: by its name once known, else as written.
+Result<RenderedPod> RenderTaskRun(const json& document, const Documents& documents,
+                                  ImageStore& images) {
+  auto run = ReadTaskRun(document);
+  if (!run) {
+    std::string name = NameOf(document);
+    const json metadata = document.value("metadata", json::object());
+    if (name.empty() && metadata.is_object() &&
+        metadata.value("generateName", json()).is_string()) {
+      name = metadata["generateName"];
+    }
+    return Fail(run.error().Wrap("TaskRun \"" + name + "\""));
+  }
+  auto rendered = RenderRun(*run, documents, images);
+  if (!rendered) return Fail(rendered.error().Wrap("TaskRun \"" + run->name + "\""));
+  return rendered;
 }
 
 // A Task given alone runs as the TaskRun `<task>-run` with default params.
@@ -347,15 +370,7 @@ Result<std::vector<RenderedPod>> RenderDocuments(const std::vector<json>& docume
       continue;
     }
     auto rendered = RenderTaskRun(d, index, images);
-    if (!rendered) {
-      std::string name = NameOf(d);
-      if (name.empty() && d.contains("metadata") && d["metadata"].is_object()) {
-        name = d["metadata"].value("generateName", json("")).is_string()
-                   ? d["metadata"].value("generateName", "")
-                   : "";
-      }
-      return Fail(rendered.error().Wrap("TaskRun \"" + name + "\""));
-    }
+    if (!rendered) return Fail(rendered.error());
     out.push_back(std::move(*rendered));
   }
   return out;
