@@ -230,8 +230,9 @@ std::string PodsimUsage() {
   podsim render [flags] FILE   print the Pod a Task or TaskRun becomes (JSON)
   podsim --help | --version
 
-FILE is JSON or YAML (`-` reads stdin): a Pod, a Task (run with default
-params), or a TaskRun (taskSpec, or taskRef to a Task in the same file).
+FILE is JSON or YAML (`-` reads stdin): TaskRuns (taskSpec, or taskRef to a
+Task of FILE or --from-dir), all run in turn; else Tasks (run with default
+params); else Pods. Tekton's substitutions and checks apply.
 Images are never pulled: a container runs on its image's root file system
 when podsim has it (--image, or local podman storage), else on the host's,
 read-only with a private writable layer, in its own mount and PID namespaces
