@@ -13,6 +13,7 @@
 
 #include "common/error.h"
 #include "podsim/task_params.h"
+#include "podsim/tekton_references.h"
 
 namespace podstep::podsim {
 
@@ -27,16 +28,5 @@ Status ValidateParameterUsage(const nlohmann::json& steps, const std::vector<Par
 /// StepActionSpec.Validate for the spec at `path`: an image, no script with
 /// a command, no `$(params.…)` in the script, every param reference declared.
 Status ValidateStepActionSpec(const nlohmann::json& spec, const std::string& path);
-
-/// After substitution: no reference Tekton replaces (params, context,
-/// results, workspaces, step results, credentials, exit code paths) is
-/// left anywhere in the steps, sidecars, step template and volumes, and
-/// every `$(steps.<name>.results.<r>)` left for the entrypoint names a
-/// declared step result. Stricter than Tekton, which leaves a reference it
-/// does not know as literal text in the command.
-Status ValidateNoReferencesLeft(const nlohmann::json& spec, const std::string& path);
-
-/// The knative FieldError text "<message>: <path>".
-std::string FieldError(const std::string& message, const std::string& path);
 
 }  // namespace podstep::podsim
