@@ -115,4 +115,39 @@ Result<std::chrono::nanoseconds> ParseGoDuration(std::string_view text) {
   return std::chrono::nanoseconds(static_cast<int64_t>(total));
 }
 
+std::string FormatGoDuration(std::chrono::nanoseconds d) {
+  const int64_t count = d.count();
+  const bool negative = count < 0;
+  uint64_t u = negative ? 0 - static_cast<uint64_t>(count) : static_cast<uint64_t>(count);
+  auto fraction = [](uint64_t v, uint64_t unit) {
+    std::string text = std::to_string(v / unit);
+    uint64_t rest = v % unit;
+    if (rest != 0) {
+      std::string digits = std::to_string(rest);
+      digits.insert(0, std::to_string(unit).size() - 1 - digits.size(), '0');
+      while (!digits.empty() && digits.back() == '0') digits.pop_back();
+      text += "." + digits;
+    }
+    return text;
+  };
+  std::string text;
+  if (u == 0) return "0s";
+  if (u < 1'000) {
+    text = std::to_string(u) + "ns";
+  } else if (u < 1'000'000) {
+    text = fraction(u, 1'000) + "\u00b5s";
+  } else if (u < 1'000'000'000) {
+    text = fraction(u, 1'000'000) + "ms";
+  } else {
+    const uint64_t seconds_ns = u % 60'000'000'000ULL;
+    const uint64_t minutes = u / 60'000'000'000ULL;
+    text = fraction(seconds_ns, 1'000'000'000) + "s";
+    if (minutes > 0) {
+      text = std::to_string(minutes % 60) + "m" + text;
+      if (minutes >= 60) text = std::to_string(minutes / 60) + "h" + text;
+    }
+  }
+  return negative ? "-" + text : text;
+}
+
 }  // namespace podstep

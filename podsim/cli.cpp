@@ -230,8 +230,9 @@ std::string PodsimUsage() {
   podsim render [flags] FILE   print the Pod a Task or TaskRun becomes (JSON)
   podsim --help | --version
 
-FILE is JSON or YAML (`-` reads stdin): a Pod, a Task (run with default
-params), or a TaskRun (taskSpec, or taskRef to a Task in the same file).
+FILE is JSON or YAML (`-` reads stdin): TaskRuns (taskSpec, or taskRef to a
+Task of FILE or --from-dir), all run in turn; else Tasks (run with default
+params); else Pods. Tekton's substitutions and checks apply.
 Images are never pulled: a container runs on its image's root file system
 when podsim has it (--image, or local podman storage), else on the host's,
 read-only with a private writable layer, in its own mount and PID namespaces
@@ -270,13 +271,6 @@ a manifest podsim refuses) or podsim could not run the pod.
 
 namespace {
 
-// Flags this build parses but does not act on yet: refused, never ignored.
-Status RefuseUnwiredFlags(const PodsimCommandLine& o) {
-  if (!o.select.empty()) return Fail("--select is not supported yet");
-
-  return {};
-}
-
 // A container that would only stand in (no command, no known image) cannot
 // pass a readiness probe: refused before the run, with what to give.
 Status CheckProbedImages(const PodSpec& pod, LocalImages& images) {
@@ -291,6 +285,118 @@ Status CheckProbedImages(const PodSpec& pod, LocalImages& images) {
     }
   }
   return {};
+}
+
+// Names the TaskRun a Pod comes from, for errors about the Pod itself.
+std::string Origin(const RenderedPod& rendered) {
+  if (!rendered.task_run) return "";
+  return "TaskRun \"" + rendered.task_run->task_run_name + "\": the Pod it becomes: ";
+}
+
+// The Pods the kubelet runs, each checked as the API server would check it.
+Result<std::vector<PodSpec>> ParsePods(const std::vector<RenderedPod>& rendered) {
+  std::vector<PodSpec> pods;
+  for (const RenderedPod& r : rendered) {
+    auto pod = ParsePod(r.pod);
+    if (!pod) return Fail(Origin(r) + pod.error().message);
+    pods.push_back(std::move(*pod));
+  }
+  return pods;
+}
+
+// `podsim render`: the Pod, or a List of them.
+nlohmann::json RenderedJson(const std::vector<RenderedPod>& rendered) {
+  if (rendered.size() == 1) return rendered.front().pod;
+  nlohmann::json list = {
+      {"apiVersion", "v1"}, {"kind", "List"}, {"items", nlohmann::json::array()}};
+  for (const RenderedPod& r : rendered) list["items"].push_back(r.pod);
+  return list;
+}
+
+// What is checked of a pod before anything runs: its ConfigMap, Secret and
+// hostPath references, and the images a readiness probe needs.
+Status CheckBeforeRun(const PodSpec& pod, const ConfigObjects& objects, LocalImages& images,
+                      bool allow_host_path) {
+  if (auto ok = CheckPodReferences(pod, objects, allow_host_path); !ok) return ok;
+  std::vector<std::string> main_images;
+  for (const Container& c : pod.containers) main_images.push_back(c.image);
+  images.Prefetch(main_images);
+  return CheckProbedImages(pod, images);
+}
+
+KubeletOptions OptionsFor(const PodsimCommandLine& o, const std::string& self_dir,
+                          const PodSpec& pod, RenderedPod& rendered, const ConfigObjects& objects,
+                          LocalImages& images) {
+  KubeletOptions k;
+  k.objects = &objects;
+  k.images = &images;
+  k.entrypoint_bin = o.entrypoint_bin.empty() ? self_dir + "/entrypoint" : o.entrypoint_bin;
+  k.nop_bin = o.nop_bin.empty() ? self_dir + "/nop" : o.nop_bin;
+  k.cancel_after = o.cancel_after;
+  k.grace = o.grace;
+  if (o.timeout) {
+    k.deadline = *o.timeout;
+    if (rendered.task_run) rendered.task_run->timeout = *o.timeout;
+  } else if (rendered.task_run) {
+    k.deadline = rendered.task_run->timeout;
+  } else if (pod.active_deadline_seconds) {
+    k.deadline = std::chrono::seconds(*pod.active_deadline_seconds);
+  }
+  if (k.deadline && k.deadline->count() == 0) k.deadline.reset();  // 0: no timeout
+  k.host_network = o.host_network;
+  return k;
+}
+
+// Runs one pod; its status is printed when the outcome is known (a
+// TaskRun's steps ended), while the sidecars are still being stopped.
+int RunOne(const PodsimCommandLine& o, const std::string& self_dir, const PodSpec& pod,
+           RenderedPod& rendered, const ConfigObjects& objects, LocalImages& images,
+           const std::string& logs_dir) {
+  KubeletOptions k = OptionsFor(o, self_dir, pod, rendered, objects, images);
+  PrefixLogSink stderr_sink(stderr);
+  DirLogSink dir_sink(logs_dir);
+  LogSink& sink = o.logs_dir.empty() ? static_cast<LogSink&>(stderr_sink) : dir_sink;
+  std::optional<int> verdict;
+  k.on_verdict = [&](const PodRun& run) {
+    nlohmann::json status = BuildTaskRunStatus(pod, run, rendered.task_run);
+    if (o.output == PodsimCommandLine::Output::kJson) {
+      std::printf("%s\n", status.dump(2).c_str());
+    } else {
+      const std::string name = rendered.task_run ? rendered.task_run->task_run_name : pod.name;
+      std::fputs(FormatReport(run, status, name).c_str(), stdout);
+    }
+    std::fflush(stdout);
+    verdict = StatusSucceeded(status) ? kExitSucceeded : kExitFailed;
+  };
+  if (auto run = RunPod(pod, k, sink); !run) {
+    std::fprintf(stderr, "podsim: %s\n", run.error().message.c_str());
+  }
+  return verdict.value_or(kExitUsage);
+}
+
+// Each pod runs to its verdict in turn; several statuses as JSON make one
+// JSON array, several runs log apart (DIR/<TaskRun or Pod>/<container>.log).
+int RunAll(const PodsimCommandLine& o, const std::string& self_dir,
+           const std::vector<PodSpec>& pods, std::vector<RenderedPod>& rendered,
+           const ConfigObjects& objects, LocalImages& images) {
+  const bool json_list = o.output == PodsimCommandLine::Output::kJson && pods.size() > 1;
+  if (json_list) std::printf("[\n");
+  int exit_code = kExitSucceeded;
+  for (size_t i = 0; i < pods.size(); ++i) {
+    if (json_list && i > 0) std::printf(",\n");
+    const std::string name =
+        rendered[i].task_run ? rendered[i].task_run->task_run_name : pods[i].name;
+    const std::string logs =
+        o.logs_dir.empty() || pods.size() == 1 ? o.logs_dir : o.logs_dir + "/" + name;
+    exit_code =
+        std::max(exit_code, RunOne(o, self_dir, pods[i], rendered[i], objects, images, logs));
+  }
+  if (json_list) std::printf("]\n");
+  std::fflush(stdout);
+  for (const std::string& note : images.TakeNotes()) {
+    std::fprintf(stderr, "podsim: %s\n", note.c_str());
+  }
+  return exit_code;
 }
 
 }  // namespace
@@ -312,10 +418,6 @@ int PodsimMain(const std::vector<std::string>& args, const std::string& self_dir
       std::printf("podsim (podstep) %s\n", PODSTEP_VERSION);
       return kExitSucceeded;
     }
-    if (auto ok = RefuseUnwiredFlags(o); !ok) {
-      std::fprintf(stderr, "podsim: %s\n", ok.error().message.c_str());
-      return kExitUsage;
-    }
     auto documents = LoadManifests(o.file);
     if (!documents) {
       std::fprintf(stderr, "podsim: %s\n", documents.error().message.c_str());
@@ -327,75 +429,28 @@ int PodsimMain(const std::vector<std::string>& args, const std::string& self_dir
       return kExitUsage;
     }
     LocalImages images({o.images, o.image_commands}, std::make_unique<PodmanCli>());
-    auto rendered = RenderManifests(*documents);
+    auto rendered = RenderDocuments(*documents, images, o.select);
     if (!rendered) {
       std::fprintf(stderr, "podsim: %s: %s\n", o.file.c_str(), rendered.error().message.c_str());
       return kExitUsage;
     }
-    auto pod = ParsePod(rendered->pod);
-    if (!pod) {
-      std::fprintf(stderr, "podsim: %s: %s\n", o.file.c_str(), pod.error().message.c_str());
+    auto pods = ParsePods(*rendered);
+    if (!pods) {
+      std::fprintf(stderr, "podsim: %s: %s\n", o.file.c_str(), pods.error().message.c_str());
       return kExitUsage;
     }
     if (o.command == PodsimCommandLine::Command::kRender) {
-      std::printf("%s\n", rendered->pod.dump(2).c_str());
+      std::printf("%s\n", RenderedJson(*rendered).dump(2).c_str());
       return kExitSucceeded;
     }
-    if (auto ok = CheckPodReferences(*pod, *objects, o.allow_host_path); !ok) {
-      std::fprintf(stderr, "podsim: %s: %s\n", o.file.c_str(), ok.error().message.c_str());
-      return kExitUsage;
-    }
-
-    std::vector<std::string> main_images;
-    for (const Container& c : pod->containers) main_images.push_back(c.image);
-    images.Prefetch(main_images);
-    if (auto ok = CheckProbedImages(*pod, images); !ok) {
-      std::fprintf(stderr, "podsim: %s: %s\n", o.file.c_str(), ok.error().message.c_str());
-      return kExitUsage;
-    }
-
-    KubeletOptions k;
-    k.objects = &*objects;
-    k.images = &images;
-    k.entrypoint_bin = o.entrypoint_bin.empty() ? self_dir + "/entrypoint" : o.entrypoint_bin;
-    k.nop_bin = o.nop_bin.empty() ? self_dir + "/nop" : o.nop_bin;
-    k.cancel_after = o.cancel_after;
-    k.grace = o.grace;
-    if (o.timeout) {
-      k.deadline = *o.timeout;
-      if (rendered->task_run) rendered->task_run->timeout = *o.timeout;
-    } else if (rendered->task_run) {
-      k.deadline = rendered->task_run->timeout;
-    } else if (pod->active_deadline_seconds) {
-      k.deadline = std::chrono::seconds(*pod->active_deadline_seconds);
-    }
-    if (k.deadline && k.deadline->count() == 0) k.deadline.reset();  // 0: no timeout
-    k.host_network = o.host_network;
-    PrefixLogSink stderr_sink(stderr);
-    DirLogSink dir_sink(o.logs_dir);
-    LogSink& sink = o.logs_dir.empty() ? static_cast<LogSink&>(stderr_sink) : dir_sink;
-    // The outcome is printed when it is known (a TaskRun's steps ended),
-    // while the sidecars are still being stopped.
-    std::optional<int> verdict;
-    k.on_verdict = [&](const PodRun& run) {
-      nlohmann::json status = BuildTaskRunStatus(*pod, run, rendered->task_run);
-      if (o.output == PodsimCommandLine::Output::kJson) {
-        std::printf("%s\n", status.dump(2).c_str());
-      } else {
-        const std::string name =
-            rendered->task_run ? rendered->task_run->task_run_name : pod->name;
-        std::fputs(FormatReport(run, status, name).c_str(), stdout);
+    for (size_t i = 0; i < pods->size(); ++i) {
+      if (auto ok = CheckBeforeRun((*pods)[i], *objects, images, o.allow_host_path); !ok) {
+        std::fprintf(stderr, "podsim: %s: %s%s\n", o.file.c_str(), Origin((*rendered)[i]).c_str(),
+                     ok.error().message.c_str());
+        return kExitUsage;
       }
-      std::fflush(stdout);
-      verdict = StatusSucceeded(status) ? kExitSucceeded : kExitFailed;
-    };
-    if (auto run = RunPod(*pod, k, sink); !run) {
-      std::fprintf(stderr, "podsim: %s\n", run.error().message.c_str());
     }
-    for (const std::string& note : images.TakeNotes()) {
-      std::fprintf(stderr, "podsim: %s\n", note.c_str());
-    }
-    return verdict.value_or(kExitUsage);
+    return RunAll(o, self_dir, *pods, *rendered, *objects, images);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "podsim: internal error: %s\n", e.what());
     return kExitUsage;

@@ -7,6 +7,7 @@
 
 #include "podsim/json_fields.h"
 #include "podsim/names.h"
+#include "podsim/substitution.h"
 
 namespace podstep::podsim {
 namespace {
@@ -385,30 +386,11 @@ namespace podstep::podsim {
 
 std::string ExpandKubeletVariables(const std::string& text,
                                    const std::map<std::string, std::string>& vars) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '$' || i + 1 >= text.size()) {
-      out += text[i];
-      continue;
-    }
-    if (text[i + 1] == '$') {
-      out += '$';
-      ++i;
-      continue;
-    }
-    if (text[i + 1] == '(') {
-      const size_t end = text.find(')', i + 2);
-      if (end != std::string::npos) {
-        const std::string name = text.substr(i + 2, end - i - 2);
-        auto it = vars.find(name);
-        out += it != vars.end() ? it->second : text.substr(i, end + 1 - i);
-        i = end;
-        continue;
-      }
-    }
-    out += text[i];
-  }
-  return out;
+  return ExpandKubeletReferences(text, [&](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(std::string(name));
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  });
 }
 
 }  // namespace podstep::podsim

@@ -1,9 +1,10 @@
 #pragma once
-// Rendering a Tekton Task or TaskRun into the Pod the Tekton controller would
-// create for it (CONTRACT.md §1 and §12): the `prepare` and `place-scripts`
-// init containers, step containers wrapped by /tekton/bin/entrypoint with
-// their arguments in the controller's order, sidecars, and the internal
-// volumes. Pure: no file or process is touched.
+// Rendering Tekton documents into the Pods the Tekton controller would
+// create for them, with the controller's and its webhook's checks: each
+// TaskRun's Task (taskRef to a Task document, or taskSpec) and StepActions
+// resolved, validated, its `$(…)` references replaced, its workspaces and
+// credentials mounted, and the Pod built (pod_builder.h). Pure: no file or
+// process is touched.
 
 #include <chrono>
 #include <map>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "podsim/image_store.h"
 
 namespace podstep::podsim {
 
@@ -23,9 +25,11 @@ struct TaskRunInfo {
   std::string task_name;
   /// Declared task results in order: name → "string" | "array" | "object".
   std::vector<std::pair<std::string, std::string>> results;
+  /// Task results whose `value` is a step result: name → {step container, step result}.
+  std::map<std::string, std::pair<std::string, std::string>> results_from_steps;
   /// Declared step results per step container: container → name → type.
   std::map<std::string, std::map<std::string, std::string>> step_results;
-  /// spec.timeout of the TaskRun (default 1h as the controller).
+  /// spec.timeout of the TaskRun (default 1h as the controller; 0 is none).
   std::chrono::nanoseconds timeout = std::chrono::hours(1);
 };
 
@@ -35,20 +39,19 @@ struct RenderedPod {
   std::optional<TaskRunInfo> task_run;
 };
 
-/// Picks what to run from the documents of one file: the first TaskRun (its
-/// `taskRef.name` resolved against the Tasks of the same file, or its
-/// `taskSpec`), else the first Task (run with a TaskRun named
-/// `<task>-run`, default params), else the first Pod (returned as is). Errors
-/// name the unsupported field (`unsupported field spec.steps[0].volumeMounts`)
-/// or the missing piece (`param "x": no value`).
+/// Renders what the documents ask to run: every TaskRun; with none, every
+/// Task (each run by a TaskRun named `<task>-run` with default params);
+/// with none, every Pod (returned as is). Task, StepAction, ServiceAccount,
+/// Secret and ConfigMap documents are what TaskRuns refer to. `select`,
+/// when not empty, keeps those of these names, each of which must name one
+/// (`--select x: no TaskRun of that name in the documents`). Errors name the document and the field, with Tekton's text where
+/// Tekton has one: `TaskRun "r": non-existent variable in "$(params.x)":
+/// spec.taskSpec.steps[0].script`.
+Result<std::vector<RenderedPod>> RenderDocuments(const std::vector<nlohmann::json>& documents,
+                                                 ImageStore& images,
+                                                 const std::vector<std::string>& select = {});
+
+/// The first of RenderDocuments, with no image known.
 Result<RenderedPod> RenderManifests(const std::vector<nlohmann::json>& documents);
-
-/// Go's time.Duration.String(): "1h0m0s", "1m30s", "1.5s", "300ms", "0s".
-std::string FormatGoDuration(std::chrono::nanoseconds d);
-
-/// Replaces each `$(expr)` whose expr is a key of `values` by the value; any
-/// other reference is left as written. Never fails.
-std::string SubstituteVariables(const std::string& text,
-                                const std::map<std::string, std::string>& values);
 
 }  // namespace podstep::podsim

@@ -1,8 +1,10 @@
 #include "podsim/taskrun_status.h"
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 
+#include "common/go_duration.h"
 #include "common/go_time.h"
 #include "common/termination_message.h"
 
@@ -65,6 +67,235 @@ json Terminated(const ContainerStatus& c, int exit_code, Clock::time_point start
   return t;
 }
 
+json SidecarStatus(const ContainerStatus& c) {
+  json sidecar = {{"name", c.name.starts_with("sidecar-") ? c.name.substr(8) : c.name},
+                  {"container", c.name}};
+  if (c.terminated) {
+    sidecar["terminated"] = Terminated(c, c.exit_code, c.started_at);
+  } else if (c.started) {
+    sidecar["running"] = {{"startedAt", FormatKubeTime(c.started_at)}};
+  } else {
+    sidecar["waiting"] = {{"reason", "PodInitializing"}};
+  }
+  return sidecar;
+}
+
+// One step's termination message, split as the controller reads it.
+struct StepMessage {
+  std::map<std::string, std::string> internal;  // last entry per key
+  std::vector<std::pair<std::string, std::string>> task_results;
+  std::vector<std::pair<std::string, std::string>> step_results;  // last value per name
+};
+
+void Upsert(std::vector<std::pair<std::string, std::string>>& list, const RunResult& r) {
+  for (auto& [key, value] : list) {
+    if (key == r.key) {
+      value = r.value;
+      return;
+    }
+  }
+  list.emplace_back(r.key, r.value);
+}
+
+StepMessage ReadStepMessage(const ContainerStatus& c) {
+  StepMessage m;
+  if (c.reason == "StartError") return m;
+  auto entries = ParseTerminationMessage(c.message);
+  if (!entries) return m;
+  for (const RunResult& r : *entries) {
+    if (r.type == ResultType::kInternal) {
+      m.internal[r.key] = r.value;
+    } else if (r.type == ResultType::kTaskRun) {
+      Upsert(m.task_results, r);
+    } else if (r.type == ResultType::kStep) {
+      Upsert(m.step_results, r);
+    }
+  }
+  return m;
+}
+
+// The step's results, typed as it declares them.
+json StepResults(const StepMessage& m, const std::map<std::string, std::string>& types) {
+  json results = json::array();
+  for (const auto& [name, raw] : m.step_results) {
+    auto it = types.find(name);
+    json value = TypedValue(raw, it == types.end() ? "string" : it->second);
+    results.push_back({{"name", name}, {"type", TypeName(value)}, {"value", value}});
+  }
+  return results;
+}
+
+// The terminated state adjusted from the message: StartedAt, ExitCode, Reason.
+json StepStatus(const ContainerStatus& c, const StepMessage& m, const json& results) {
+  json step = {{"name", c.name.substr(5)}, {"container", c.name}};
+  Clock::time_point started_at = c.started_at;
+  if (auto it = m.internal.find("StartedAt"); it != m.internal.end()) {
+    if (auto t = ParseStartedAt(it->second)) started_at = *t;
+  }
+  int exit_code = c.exit_code;
+  std::string reason = c.reason;
+  if (auto it = m.internal.find("ExitCode"); it != m.internal.end()) {
+    try {
+      exit_code = std::stoi(it->second);
+      reason = "Continued";
+    } catch (const std::exception&) {
+    }
+  }
+  if (auto it = m.internal.find("Reason"); it != m.internal.end()) reason = it->second;
+  step["terminated"] = Terminated(c, exit_code, started_at);
+  step["terminationReason"] = reason;
+  if (!results.empty()) step["results"] = results;
+  return step;
+}
+
+// The controller's message for the first failed step ("" when it did not fail).
+std::string StepFailure(const ContainerStatus& c, const StepMessage& m) {
+  if (auto it = m.internal.find("Reason");
+      it != m.internal.end() && it->second == "TimeoutExceeded") {
+    return "\"" + c.name + "\" exited because the step exceeded the specified timeout limit";
+  }
+  if (c.exit_code == 0) return "";
+  std::string failure = "\"" + c.name + "\" exited with code " + std::to_string(c.exit_code);
+  if (c.reason == "StartError" && !c.message.empty()) failure += ": " + c.message;
+  return failure;
+}
+
+std::string InitFailure(const PodRun& run) {
+  for (const ContainerStatus& c : run.init_containers) {
+    if (c.terminated && c.exit_code != 0) {
+      std::string failure = "init container failed, \"" + c.name + "\" exited with code " +
+                            std::to_string(c.exit_code);
+      if (c.reason == "StartError" && !c.message.empty()) failure += ": " + c.message;
+      return failure;
+    }
+  }
+  return "";
+}
+
+// What the containers say, gathered over the pod.
+struct PodReport {
+  json steps = json::array();
+  json sidecars = json::array();
+  std::vector<std::pair<std::string, std::string>> task_results;  // raw, last writer wins
+  std::string failure;                                            // the first failed step's message
+};
+
+void AddStep(const ContainerStatus& c, const PodRun& run, const TaskRunInfo* info, PodReport& r) {
+  if (!c.terminated) {
+    r.steps.push_back(
+        {{"name", c.name.substr(5)},
+         {"container", c.name},
+         {"waiting", {{"reason", run.init_failed ? "PodInitializing" : "ContainerCreating"}}}});
+    return;
+  }
+  const StepMessage m = ReadStepMessage(c);
+  std::map<std::string, std::string> types;
+  if (info != nullptr && info->step_results.contains(c.name)) types = info->step_results.at(c.name);
+  const json results = StepResults(m, types);
+  r.steps.push_back(StepStatus(c, m, results));
+  for (const auto& [name, value] : m.task_results) Upsert(r.task_results, {name, value});
+  if (info != nullptr) {
+    // createTaskResultsFromStepResults: a task result whose value is this step's result.
+    for (const auto& [task_result, source] : info->results_from_steps) {
+      for (const auto& [name, value] : m.step_results) {
+        if (source.first == c.name && source.second == name)
+          Upsert(r.task_results, {task_result, value});
+      }
+    }
+  }
+  if (r.failure.empty()) r.failure = StepFailure(c, m);
+}
+
+PodReport ReadPod(const PodRun& run, const TaskRunInfo* info) {
+  PodReport r;
+  for (const ContainerStatus& c : run.containers) {
+    if (IsStepContainer(c.name)) {
+      AddStep(c, run, info, r);
+    } else {
+      r.sidecars.push_back(SidecarStatus(c));
+    }
+  }
+  return r;
+}
+
+// status.results: declared order first (as the controller keeps the Task's
+// order), then the rest, each typed as declared.
+json TaskResults(const PodReport& r, const TaskRunInfo* info) {
+  std::vector<std::pair<std::string, std::string>> declared;
+  if (info != nullptr) declared = info->results;
+  std::vector<std::string> order;
+  for (const auto& [name, type] : declared) {
+    for (const auto& [emitted, value] : r.task_results) {
+      if (emitted == name) order.push_back(name);
+    }
+  }
+  for (const auto& [name, value] : r.task_results) {
+    if (std::find(order.begin(), order.end(), name) == order.end()) order.push_back(name);
+  }
+  json results = json::array();
+  for (const std::string& name : order) {
+    std::string type = "string", raw;
+    for (const auto& [d, t] : declared) type = d == name ? t : type;
+    for (const auto& [emitted, value] : r.task_results) raw = emitted == name ? value : raw;
+    json value = TypedValue(raw, type);
+    results.push_back({{"name", name}, {"type", TypeName(value)}, {"value", value}});
+  }
+  return results;
+}
+
+// validateTaskRunResults: a result that is not of its declared type fails
+// the TaskRun (and is dropped from the status).
+std::string MismatchedResults(json& results, const TaskRunInfo* info) {
+  if (info == nullptr) return "";
+  std::string mismatched;
+  json kept = json::array();
+  for (const json& r : results) {
+    std::string declared;
+    for (const auto& [name, type] : info->results) declared = name == r["name"] ? type : declared;
+    if (declared.empty() || declared == r["type"]) {
+      kept.push_back(r);
+      continue;
+    }
+    mismatched += std::string(mismatched.empty() ? "" : ",") + " \"" +
+                  r["name"].get<std::string>() + "\": task result is expected to be \"" + declared +
+                  "\" type but was initialized to a different type \"" +
+                  r["type"].get<std::string>() + "\"";
+  }
+  results = std::move(kept);
+  if (mismatched.empty()) return "";
+  return "Provided results don't match declared results; may be invalid JSON or missing result "
+         "declaration: " +
+         mismatched;
+}
+
+json Condition(const PodRun& run, const std::optional<TaskRunInfo>& task_run,
+               const std::string& run_name, const std::string& failure,
+               const std::string& invalid_results) {
+  json condition = {{"type", "Succeeded"},
+                    {"lastTransitionTime", FormatKubeTime(run.completion_time)}};
+  auto fail = [&](const std::string& reason, const std::string& message) {
+    condition.update({{"status", "False"}, {"reason", reason}, {"message", message}});
+  };
+  if (run.timed_out) {
+    const std::string limit = task_run ? FormatGoDuration(task_run->timeout) : "the deadline";
+    fail("TaskRunTimeout",
+         "TaskRun \"" + run_name + "\" failed to finish within \"" + limit + "\"");
+  } else if (run.cancelled) {
+    fail("TaskRunCancelled", "TaskRun \"" + run_name + "\" was cancelled. ");
+  } else if (!invalid_results.empty()) {
+    // The controller checks the results after reading the pod, and marks
+    // the TaskRun failed over whatever the pod said.
+    fail("TaskRunValidationFailed", invalid_results);
+  } else if (!failure.empty()) {
+    fail("Failed", failure);
+  } else {
+    condition.update({{"status", "True"},
+                      {"reason", "Succeeded"},
+                      {"message", "All Steps have completed executing"}});
+  }
+  return condition;
+}
+
 }  // namespace
 
 std::string FormatKubeTime(Clock::time_point t) {
@@ -78,159 +309,22 @@ std::string FormatKubeTime(Clock::time_point t) {
 
 json BuildTaskRunStatus(const PodSpec& pod, const PodRun& run,
                         const std::optional<TaskRunInfo>& task_run) {
-  std::map<std::string, std::string> result_types;
-  if (task_run) {
-    for (const auto& [name, type] : task_run->results) result_types[name] = type;
-  }
-  json steps = json::array();
-  json sidecars = json::array();
-  std::map<std::string, std::string> task_results;  // last writer wins
-  std::vector<std::string> result_order;
-  std::string failure;  // the first failed step's message
-  for (size_t i = 0; i < run.containers.size(); ++i) {
-    const ContainerStatus& c = run.containers[i];
-    if (!IsStepContainer(c.name)) {
-      json sidecar = {{"name", c.name.starts_with("sidecar-") ? c.name.substr(8) : c.name},
-                      {"container", c.name}};
-      if (c.terminated) {
-        sidecar["terminated"] = Terminated(c, c.exit_code, c.started_at);
-      } else if (c.started) {
-        sidecar["running"] = {{"startedAt", FormatKubeTime(c.started_at)}};
-      } else {
-        sidecar["waiting"] = {{"reason", "PodInitializing"}};
-      }
-      sidecars.push_back(sidecar);
-      continue;
-    }
-    json step = {{"name", c.name.substr(5)}, {"container", c.name}};
-    if (!c.terminated) {
-      step["waiting"] = {{"reason", run.init_failed ? "PodInitializing" : "ContainerCreating"}};
-      steps.push_back(step);
-      continue;
-    }
-    std::map<std::string, RunResult> internal;  // last entry per key
-    json step_results = json::array();
-    std::map<std::string, std::string> step_types;
-    if (task_run) {
-      if (auto it = task_run->step_results.find(c.name); it != task_run->step_results.end()) {
-        step_types = it->second;
-      }
-    }
-    bool timed_out = false;
-    if (c.reason != "StartError") {
-      if (auto entries = ParseTerminationMessage(c.message)) {
-        std::map<std::string, std::string> step_values;
-        std::vector<std::string> step_order;
-        for (const RunResult& r : *entries) {
-          if (r.type == ResultType::kInternal) {
-            internal[r.key] = r;
-          } else if (r.type == ResultType::kTaskRun) {
-            if (!task_results.contains(r.key)) result_order.push_back(r.key);
-            task_results[r.key] = r.value;
-          } else if (r.type == ResultType::kStep) {
-            if (!step_values.contains(r.key)) step_order.push_back(r.key);
-            step_values[r.key] = r.value;
-          }
-        }
-        for (const std::string& name : step_order) {
-          json value = TypedValue(step_values[name],
-                                  step_types.contains(name) ? step_types[name] : "string");
-          step_results.push_back({{"name", name}, {"type", TypeName(value)}, {"value", value}});
-        }
-      }
-    }
-    Clock::time_point started_at = c.started_at;
-    if (auto it = internal.find("StartedAt"); it != internal.end()) {
-      if (auto t = ParseStartedAt(it->second.value)) started_at = *t;
-    }
-    int exit_code = c.exit_code;
-    bool has_exit_code = false;
-    if (auto it = internal.find("ExitCode"); it != internal.end()) {
-      try {
-        exit_code = std::stoi(it->second.value);
-        has_exit_code = true;
-      } catch (const std::exception&) {
-      }
-    }
-    std::string termination_reason = c.reason;
-    if (auto it = internal.find("Reason"); it != internal.end()) {
-      termination_reason = it->second.value;
-      timed_out = termination_reason == "TimeoutExceeded";
-    } else if (has_exit_code) {
-      termination_reason = "Continued";
-    }
-    step["terminated"] = Terminated(c, exit_code, started_at);
-    step["terminationReason"] = termination_reason;
-    if (!step_results.empty()) step["results"] = step_results;
-    steps.push_back(step);
-    if (failure.empty()) {
-      if (timed_out) {
-        failure = "\"" + c.name + "\" exited because the step exceeded the specified timeout limit";
-      } else if (c.exit_code != 0) {
-        failure = "\"" + c.name + "\" exited with code " + std::to_string(c.exit_code);
-        if (c.reason == "StartError" && !c.message.empty()) failure += ": " + c.message;
-      }
-    }
-  }
-
-  std::string init_failure;
-  for (const ContainerStatus& c : run.init_containers) {
-    if (c.terminated && c.exit_code != 0) {
-      init_failure = "init container failed, \"" + c.name + "\" exited with code " +
-                     std::to_string(c.exit_code);
-      if (c.reason == "StartError" && !c.message.empty()) init_failure += ": " + c.message;
-      break;
-    }
-  }
-
+  const TaskRunInfo* info = task_run ? &*task_run : nullptr;
+  const PodReport report = ReadPod(run, info);
+  json results = TaskResults(report, info);
+  const std::string invalid_results = MismatchedResults(results, info);
+  const std::string init_failure = InitFailure(run);
   const std::string run_name = task_run ? task_run->task_run_name : pod.name;
-  json condition = {{"type", "Succeeded"},
-                    {"lastTransitionTime", FormatKubeTime(run.completion_time)}};
-  if (run.timed_out) {
-    const std::string limit =
-        task_run ? FormatGoDuration(task_run->timeout) : std::string("the deadline");
-    condition.update(
-        {{"status", "False"},
-         {"reason", "TaskRunTimeout"},
-         {"message", "TaskRun \"" + run_name + "\" failed to finish within \"" + limit + "\""}});
-  } else if (run.cancelled) {
-    condition.update({{"status", "False"},
-                      {"reason", "TaskRunCancelled"},
-                      {"message", "TaskRun \"" + run_name + "\" was cancelled. "}});
-  } else if (!init_failure.empty() || !failure.empty()) {
-    condition.update({{"status", "False"},
-                      {"reason", "Failed"},
-                      {"message", !init_failure.empty() ? init_failure : failure}});
-  } else {
-    condition.update({{"status", "True"},
-                      {"reason", "Succeeded"},
-                      {"message", "All Steps have completed executing"}});
-  }
-
-  json results = json::array();
-  // Declared order first (the controller keeps the Task's order), then the rest.
-  std::vector<std::string> order;
-  if (task_run) {
-    for (const auto& [name, type] : task_run->results) {
-      if (task_results.contains(name)) order.push_back(name);
-    }
-  }
-  for (const std::string& name : result_order) {
-    if (std::find(order.begin(), order.end(), name) == order.end()) order.push_back(name);
-  }
-  for (const std::string& name : order) {
-    json value =
-        TypedValue(task_results[name], result_types.contains(name) ? result_types[name] : "string");
-    results.push_back({{"name", name}, {"type", TypeName(value)}, {"value", value}});
-  }
-
-  json status = {{"conditions", json::array({condition})},
-                 {"podName", pod.name},
-                 {"startTime", FormatKubeTime(run.start_time)},
-                 {"completionTime", FormatKubeTime(run.completion_time)},
-                 {"steps", steps}};
+  json status = {
+      {"conditions", json::array({Condition(run, task_run, run_name,
+                                            init_failure.empty() ? report.failure : init_failure,
+                                            invalid_results)})},
+      {"podName", pod.name},
+      {"startTime", FormatKubeTime(run.start_time)},
+      {"completionTime", FormatKubeTime(run.completion_time)},
+      {"steps", report.steps}};
   if (!results.empty()) status["results"] = results;
-  if (!sidecars.empty()) status["sidecars"] = sidecars;
+  if (!report.sidecars.empty()) status["sidecars"] = report.sidecars;
   return status;
 }
 

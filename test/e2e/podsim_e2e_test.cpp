@@ -282,11 +282,12 @@ TEST_F(PodsimTest, UnsupportedFieldIsNamedAndExitsTwo) {
   steps:
     - name: a
       image: busybox
-      volumeMounts: []
+      volumeMountz: []
       command: ["true"]
 )y"));
   ASSERT_EQ(run.status, ExitStatus::Exited(2));
-  EXPECT_NE(run.err.find("unsupported field task spec.steps[0].volumeMounts"), std::string::npos)
+  EXPECT_NE(run.err.find("strict decoding error: unknown field \"spec.steps[0].volumeMountz\""),
+            std::string::npos)
       << run.err;
 }
 

@@ -98,5 +98,25 @@ TEST(GoDurationTest, RejectsWhatGoRejectsWithGoMessages) {
   }
 }
 
+// Go's durationTests (src/time/time_test.go), String() direction.
+TEST(GoDurationTest, FormatsAsGoPrintsIt) {
+  const std::vector<std::pair<int64_t, const char*>> cases = {
+      {0, "0s"},
+      {12 * kNs, "12ns"},
+      {1200 * kNs, "1.2\u00b5s"},
+      {1500 * kUs, "1.5ms"},
+      {300 * kMs, "300ms"},
+      {1500 * kMs, "1.5s"},
+      {90 * kSec, "1m30s"},
+      {kHour, "1h0m0s"},
+      {2 * kHour + 45 * kMin + 500 * kMs, "2h45m0.5s"},
+      {-2 * kSec, "-2s"},
+      {-(kHour + 1 * kNs), "-1h0m0.000000001s"},
+      {INT64_MAX, "2562047h47m16.854775807s"},
+      {INT64_MIN, "-2562047h47m16.854775808s"},
+  };
+  for (const auto& [ns, text] : cases) EXPECT_EQ(FormatGoDuration(nanoseconds(ns)), text) << ns;
+}
+
 }  // namespace
 }  // namespace podstep

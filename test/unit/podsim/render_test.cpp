@@ -88,23 +88,6 @@ TEST(PodsimPodSpec, KubeletExpansion) {
   EXPECT_EQ(ExpandKubeletVariables("$(steps.a.results.b)", vars), "$(steps.a.results.b)");
 }
 
-TEST(PodsimRender, GoDurationString) {
-  EXPECT_EQ(FormatGoDuration(0ns), "0s");
-  EXPECT_EQ(FormatGoDuration(300ms), "300ms");
-  EXPECT_EQ(FormatGoDuration(1500us), "1.5ms");
-  EXPECT_EQ(FormatGoDuration(1500ms), "1.5s");
-  EXPECT_EQ(FormatGoDuration(90s), "1m30s");
-  EXPECT_EQ(FormatGoDuration(1h), "1h0m0s");
-  EXPECT_EQ(FormatGoDuration(2h + 45min + 500ms), "2h45m0.5s");
-  EXPECT_EQ(FormatGoDuration(-2s), "-2s");
-  EXPECT_EQ(FormatGoDuration(12ns), "12ns");
-  EXPECT_EQ(FormatGoDuration(1200ns), "1.2\u00b5s");
-}
-
-TEST(PodsimRender, SubstitutionLeavesUnknownReferences) {
-  EXPECT_EQ(SubstituteVariables("$(a) $(b) $(a", {{"a", "1"}}), "1 $(b) $(a");
-}
-
 Result<RenderedPod> RenderYaml(const std::string& yaml) {
   auto docs = ParseManifests(yaml, "t");
   if (!docs) return Fail(docs.error());
@@ -215,27 +198,6 @@ spec:
   EXPECT_EQ(tail, (std::vector<std::string>{"--", "a", "b", "v", "run1", "b"}));
   EXPECT_EQ(rendered->task_run->timeout, 2min);
   EXPECT_EQ(rendered->pod["metadata"]["annotations"]["tekton.dev/ready"], "READY");
-}
-
-TEST(PodsimRender, Errors) {
-  EXPECT_EQ(RenderYaml("kind: Task\nmetadata: {name: t}\nspec:\n  steps: [{name: a, image: x, "
-                       "command: [x], volumeMounts: []}]\n")
-                .error()
-                .message,
-            "unsupported field task spec.steps[0].volumeMounts");
-  EXPECT_EQ(RenderYaml("kind: Task\nmetadata: {name: t}\nspec:\n  params: [{name: p}]\n  steps: "
-                       "[{image: x, command: [x]}]\n")
-                .error()
-                .message,
-            "param \"p\": no value (the TaskRun gives none and it has no default)");
-  EXPECT_EQ(
-      RenderYaml("kind: TaskRun\nmetadata: {name: r}\nspec:\n  taskRef: {name: gone}\n")
-          .error()
-          .message,
-      "spec.taskRef.name: Task \"gone\" is not in the file (put the Task in the same file, or use "
-      "taskSpec)");
-  EXPECT_EQ(RenderYaml("kind: Deployment\n").error().message,
-            "kind \"Deployment\": podsim runs a Pod, Task or TaskRun");
 }
 
 }  // namespace

@@ -87,6 +87,36 @@ TEST(PodsimStatus, SuccessAndSidecars) {
   EXPECT_EQ(status["sidecars"][0]["terminated"]["reason"], "StartError");
 }
 
+TEST(PodsimStatus, TaskResultsFromStepResults) {
+  PodRun run;
+  run.containers = {Terminated("step-a", 0, R"([{"key":"sr","value":"[\"x\"]","type":4}])")};
+  TaskRunInfo info;
+  info.task_run_name = "r";
+  info.results = {{"from-step", "array"}};
+  info.results_from_steps = {{"from-step", {"step-a", "sr"}}};
+  info.step_results = {{"step-a", {{"sr", "array"}}}};
+  json status = BuildTaskRunStatus(Pod(), run, info);
+  EXPECT_EQ(status["results"], json::parse(R"([{"name":"from-step","type":"array","value":["x"]}])"));
+  EXPECT_EQ(status["steps"][0]["results"][0]["value"], json::parse(R"(["x"])"));
+  EXPECT_TRUE(StatusSucceeded(status));
+}
+
+TEST(PodsimStatus, ResultOfTheWrongTypeFailsTheTaskRun) {
+  PodRun run;
+  run.containers = {Terminated("step-a", 0, R"([{"key":"list","value":"not json","type":1}])")};
+  TaskRunInfo info;
+  info.task_run_name = "r";
+  info.results = {{"list", "array"}};
+  json status = BuildTaskRunStatus(Pod(), run, info);
+  EXPECT_FALSE(StatusSucceeded(status));
+  EXPECT_EQ(status["conditions"][0]["reason"], "TaskRunValidationFailed");
+  EXPECT_EQ(status["conditions"][0]["message"],
+            "Provided results don't match declared results; may be invalid JSON or missing result "
+            "declaration:  \"list\": task result is expected to be \"array\" type but was "
+            "initialized to a different type \"string\"");
+  EXPECT_FALSE(status.contains("results"));
+}
+
 TEST(PodsimStatus, TerminationMessageBudget) {
   EXPECT_EQ(TerminationMessageBudget(1), 4096u);
   EXPECT_EQ(TerminationMessageBudget(3), 4096u);
