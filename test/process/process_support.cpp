@@ -531,10 +531,15 @@ struct EmulationLimit {
   const char* test;
   const char* reason;
 };
+constexpr const char* kVforkIsFork =
+    "qemu-user runs the spawn's clone(CLONE_VM|CLONE_VFORK) as a plain fork, so a failed exec "
+    "is not reported to the parent: the child just exits 127";
 constexpr EmulationLimit kEmulationLimits[] = {
-    {"Commands/NotStartedTest.",
-     "qemu-user runs glibc's posix_spawn (clone with CLONE_VM|CLONE_VFORK) as a plain fork, so a "
-     "failed exec is not reported to the parent: the child just exits 127"},
+    {"Commands/NotStartedTest.", kVforkIsFork},
+    {"RunTest.NotFoundInPathIsDescribedAsGoDoes", kVforkIsFork},
+    {"RunTest.NotExecutableIsPermissionDenied", kVforkIsFork},
+    {"RunTest.ExecutableWithoutShebangIsAnExecFormatError", kVforkIsFork},
+    {"RunTest.PathSearchSkipsANonExecutableCandidate", kVforkIsFork},
     {"OutcomeFilesTest.TooFewFileDescriptorsFailWithErr",
      "qemu-user needs file descriptors of its own: under `ulimit -n 4` it can fail before the "
      "entrypoint starts (exit 1, no output)"},
