@@ -19,6 +19,7 @@
 #include "common/logging.h"
 #include "common/sys/file_util.h"
 #include "common/sys/tee_stream.h"
+#include "common/sys/exec_arrays.h"
 
 extern char** environ;
 
@@ -26,14 +27,6 @@ namespace podstep {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::vector<char*> ArgvPointers(const std::vector<std::string>& argv) {
-  std::vector<char*> pointers;
-  pointers.reserve(argv.size() + 1);
-  for (const auto& arg : argv) pointers.push_back(const_cast<char*>(arg.c_str()));
-  pointers.push_back(nullptr);
-  return pointers;
-}
 
 bool WriteIdMap(pid_t pid, const char* file) {
   std::string path = "/proc/" + std::to_string(pid) + "/" + file;
@@ -54,7 +47,7 @@ Result<pid_t> SpawnHermetic(const std::vector<std::string>& argv, char** envp, c
   UniqueFd go_read(go_pipe[0]), go_write(go_pipe[1]);
   if (::pipe2(error_pipe, O_CLOEXEC) != 0) return Fail(ErrnoError("pipe"));
   UniqueFd error_read(error_pipe[0]), error_write(error_pipe[1]);
-  auto pointers = ArgvPointers(argv);
+  auto pointers = ExecArray(argv);
 
   long pid =
       ::syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | SIGCHLD,
@@ -332,7 +325,7 @@ RunOutcome PosixProcessRunner::Run(const RunRequest& request) {
     std::vector<char*> envp_storage;
     char** envp = environ;
     if (request.environment) {
-      envp_storage = ArgvPointers(*request.environment);
+      envp_storage = ExecArray(*request.environment);
       envp = envp_storage.data();
     }
     spawned = SpawnHermetic(request.argv, envp, signals_.original_mask(), out, err);

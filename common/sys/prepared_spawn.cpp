@@ -1,4 +1,5 @@
 #include "common/sys/prepared_spawn.h"
+#include "common/sys/exec_arrays.h"
 
 #include <fcntl.h>
 #include <sched.h>
@@ -35,14 +36,6 @@ bool IsIgnored(int signo) {
   KernelSigaction old{};
   if (::syscall(SYS_rt_sigaction, signo, nullptr, &old, sizeof old.mask) != 0) return false;
   return old.handler == SIG_IGN;
-}
-
-std::vector<char*> Pointers(const std::vector<std::string>& strings) {
-  std::vector<char*> pointers;
-  pointers.reserve(strings.size() + 1);
-  for (const auto& s : strings) pointers.push_back(const_cast<char*>(s.c_str()));
-  pointers.push_back(nullptr);
-  return pointers;
 }
 
 struct ChildArgs {
@@ -110,8 +103,8 @@ Result<PreparedSpawn> PreparedSpawn::Build(std::vector<std::string> argv,
   PreparedSpawn plan;
   plan.argv_ = std::move(argv);
   plan.environment_ = std::move(environment);
-  plan.argv_pointers_ = Pointers(plan.argv_);
-  if (plan.environment_) plan.envp_pointers_ = Pointers(*plan.environment_);
+  plan.argv_pointers_ = ExecArray(plan.argv_);
+  if (plan.environment_) plan.envp_pointers_ = ExecArray(*plan.environment_);
   plan.search_ = BuildExecSearch(plan.argv_.empty() ? "" : plan.argv_[0], std::getenv("PATH"));
   for (const auto& candidate : plan.search_.candidates) {
     plan.candidate_pointers_.push_back(candidate.c_str());
@@ -135,9 +128,9 @@ PreparedSpawn& PreparedSpawn::operator=(PreparedSpawn&& other) noexcept {
   environment_ = std::move(other.environment_);
   // Moving a vector keeps its buffer, so the pointers into the strings stay
   // valid (moved strings of SSO size would not: rebuild them).
-  argv_pointers_ = Pointers(argv_);
+  argv_pointers_ = ExecArray(argv_);
   envp_pointers_.clear();
-  if (environment_) envp_pointers_ = Pointers(*environment_);
+  if (environment_) envp_pointers_ = ExecArray(*environment_);
   search_ = std::move(other.search_);
   candidate_pointers_.clear();
   for (const auto& candidate : search_.candidates) candidate_pointers_.push_back(candidate.c_str());

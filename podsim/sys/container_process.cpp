@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "common/sys/posix_process_runner.h"
+#include "common/sys/exec_arrays.h"
 
 extern char** environ;
 
@@ -277,12 +278,8 @@ Result<ContainerProcess> ContainerProcess::Launch(const LaunchSpec& spec) {
   UniqueFd start_write(start_pipe[1]);
 
   // Everything the child touches is prepared here: it must not allocate.
-  std::vector<char*> argv;
-  for (const std::string& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (const std::string& e : spec.env) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
+  std::vector<char*> argv = ExecArray(spec.argv);
+  std::vector<char*> envp = ExecArray(spec.env);
   std::vector<int> slots(static_cast<size_t>(spec.mounts.slots) + 1, -1);
   const std::string working_dir = spec.working_dir.empty() ? "/" : spec.working_dir;
   const int write_fd = start_write.get();

@@ -10,6 +10,7 @@
 
 #include "common/sys/posix_process_runner.h"
 #include "common/sys/unique_fd.h"
+#include "common/sys/exec_arrays.h"
 
 extern char** environ;
 
@@ -59,9 +60,7 @@ Result<pid_t> Spawn(const std::vector<std::string>& argv, int out, int err) {
   posix_spawnattr_setsigmask(&setup.attr, &none);
   posix_spawnattr_setsigdefault(&setup.attr, &all);
   posix_spawnattr_setflags(&setup.attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
+  std::vector<char*> args = ExecArray(argv);
   pid_t pid = -1;
   const int error =
       ::posix_spawnp(&pid, args[0], &setup.actions, &setup.attr, args.data(), environ);

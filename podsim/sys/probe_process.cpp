@@ -16,6 +16,7 @@
 #include "common/sys/file_util.h"
 #include "common/sys/posix_process_runner.h"
 #include "podsim/sys/container_process.h"
+#include "common/sys/exec_arrays.h"
 
 extern char** environ;
 
@@ -193,10 +194,8 @@ Result<ProbeProcess> ProbeProcess::Start(const Probe& probe, const ProbeTarget& 
     if (::pipe2(output_pipe, O_CLOEXEC) != 0) return Fail(ErrnoError("pipe"));
     output_read.Reset(output_pipe[0]);
     output_write.Reset(output_pipe[1]);
-    for (const std::string& a : probe.command) args.argv.push_back(const_cast<char*>(a.c_str()));
-    args.argv.push_back(nullptr);
-    for (const std::string& e : target.env) args.envp.push_back(const_cast<char*>(e.c_str()));
-    args.envp.push_back(nullptr);
+    args.argv = ExecArray(probe.command);
+    args.envp = ExecArray(target.env);
     args.working_dir = target.working_dir.empty() ? "/" : target.working_dir.c_str();
     args.target = &target;
   } else {
