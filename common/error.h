@@ -23,7 +23,8 @@ struct Error {
 /// Error from an explicit errno value.
 [[nodiscard]] Error ErrnoError(std::string_view what, int err);
 
-/// strerror() text as Go prints it ("no such file or directory").
+/// An errno as Go's syscall.Errno prints it ("no such file or directory";
+/// "errno 1000" for a number without a text).
 [[nodiscard]] std::string GoErrnoText(int err);
 
 template <class T>

@@ -1,9 +1,11 @@
 #pragma once
 // Signal numbers as people read them in log lines.
 
+#include <string>
+
 namespace podstep {
 
 /// "SIGTERM" for 15; "signal N" for a number without a name.
-const char* SignalName(int signo);
+std::string SignalName(int signo);
 
 }  // namespace podstep

@@ -12,28 +12,32 @@
 set -euo pipefail
 
 # What building the binaries needs (the Dockerfile's builder installs only these).
+# The in-pod binaries for amd64 link against musl with clang-16 and LLVM's
+# libc++ (cmake/x86_64-linux-musl.cmake): musl-tools, clang-16, libc++*.
 build_packages=(
   build-essential cmake g++ pkg-config
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev zlib1g-dev
-  musl-tools
+  musl-tools clang-16 libc++-16-dev libc++abi-16-dev libunwind-16-dev
 )
 # What the tests need on top: GoogleTest, podsim's yaml-cpp, the process tests'
 # tools, git (the credential tests), lcov (test/coverage.sh), ccache (the four
-# builds of scripts/test.sh), and clang-16 with
-# libc++ for the libFuzzer targets (clang-14 cannot build our C++23); for
+# builds of scripts/test.sh), clang-16's runtime for the libFuzzer targets
+# (clang-14 cannot build our C++23); for
 # podsim's image e2e tests, busybox-static (a whole userland in one static
 # binary: the tiny test image) and buildah, podman and runc to build it
 # offline into a private storage and find it as podsim does.
 test_packages=(
   libgtest-dev libgmock-dev libyaml-cpp-dev
   util-linux procps git lcov ccache
-  clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev
+  libclang-rt-16-dev
   busybox-static buildah podman runc
 )
 
 # Cross-building for arm64 (cmake/aarch64-linux-gnu.cmake): the cross
 # compiler, and zlib and musl (for the tiny nop) for arm64 through Debian
-# multiarch (dpkg --add-architecture arm64).
+# multiarch (dpkg --add-architecture arm64). On glibc, not musl as amd64:
+# Debian's libc++-16-dev:arm64 cannot be installed next to the amd64 one
+# (both own /usr/lib/llvm-16/lib/libc++.a).
 cross_packages_arm64=(g++-aarch64-linux-gnu zlib1g-dev:arm64 musl-dev:arm64)
 # Running the arm64 binaries on this machine (scripts/qemu-binfmt.sh).
 qemu_packages=(qemu-user-static binfmt-support)

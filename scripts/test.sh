@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds podstep three times and runs the suites on each build:
-#  1. Release: static, stripped binaries (what the images ship), warnings as
-#     errors, plus the image test (buildah builds the Dockerfile, podman runs it);
+# Builds podstep and runs the suites on each build:
+#  1. Release: static, stripped binaries, warnings as errors, plus the image
+#     test (buildah builds the Dockerfile, podman runs it); then the same
+#     binaries on musl (cmake/x86_64-linux-musl.cmake, what the amd64 images
+#     ship), and the process tests against them;
 #  2. arm64: the release binaries cross-built (cmake/aarch64-linux-gnu.cmake),
 #     then the process tests run against them under qemu-user;
 #  3. Debug with AddressSanitizer + UndefinedBehaviorSanitizer;
@@ -27,6 +29,14 @@ run_suite() {
 
 echo "== release build (static) =="
 run_suite build/release -DCMAKE_BUILD_TYPE=Release -DPODSTEP_STATIC=ON -DPODSTEP_IMAGE_TEST=ON
+if [[ $(dpkg --print-architecture) == amd64 ]]; then
+  echo "== musl build (the amd64 images' binaries) =="
+  cmake -S . -B build/musl --toolchain cmake/x86_64-linux-musl.cmake -DPODSTEP_WERROR=ON \
+    -DCMAKE_BUILD_TYPE=Release -DPODSTEP_TESTS=OFF -DPODSTEP_PODSIM=OFF >/dev/null
+  cmake --build build/musl -j "$jobs"
+  echo "== process tests against the musl binaries =="
+  PODSTEP_TEST_BIN_DIR=$PWD/build/musl/bin build/release/bin/process_tests
+fi
 if [[ $(dpkg --print-architecture) != arm64 ]]; then
   echo "== arm64 cross build (static) =="
   cmake -S . -B build/arm64 --toolchain cmake/aarch64-linux-gnu.cmake -DPODSTEP_WERROR=ON \

@@ -225,7 +225,7 @@ class Supervision {
     while (auto signo = signals_.TakePending()) {
       if (*signo == SIGCHLD || wait_status_) continue;
       if (::kill(-child_, *signo) != 0 && errno != ESRCH) {
-        LogWarning("forward {} to the command: {}", SignalName(*signo), std::strerror(errno));
+        LogWarning("forward {} to the command: {}", SignalName(*signo), GoErrnoText(errno));
       }
     }
   }

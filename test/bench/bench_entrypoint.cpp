@@ -1,9 +1,10 @@
 // Benchmarks of the entrypoint binary against floors and ceilings measured in
 // the same run. Prints figures; asserts nothing.
 //
-//   bench_entrypoint BIN_DIR [RUNS]
+//   bench_entrypoint BIN_DIR [RUNS [TESTED_DIR]]
 //
-// BIN_DIR holds entrypoint, nop, stepinit and the bench's own programs:
+// TESTED_DIR (default BIN_DIR) holds the binaries measured: entrypoint, nop,
+// stepinit. BIN_DIR holds the bench's own programs:
 // bench_stamp (the wrapped command that records when it starts),
 // bench_floor_handoff and bench_floor_wrapper (the least a step wrapper can
 // do, see their sources). Each figure is printed as `name=value`, and where
@@ -503,15 +504,17 @@ void PrintLoad() {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s BIN_DIR [RUNS]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s BIN_DIR [RUNS [TESTED_DIR]]\n", argv[0]);
     return 2;
   }
   fs::path bin = fs::absolute(argv[1]);
   int runs = argc >= 3 ? std::atoi(argv[2]) : 200;
-  Bins bins{(bin / "entrypoint").string(),          (bin / "nop").string(),
-            (bin / "stepinit").string(),            (bin / "bench_stamp").string(),
+  fs::path tested = argc >= 4 ? fs::absolute(argv[3]) : bin;
+  Bins bins{(tested / "entrypoint").string(),       (tested / "nop").string(),
+            (tested / "stepinit").string(),         (bin / "bench_stamp").string(),
             (bin / "bench_floor_handoff").string(), (bin / "bench_floor_wrapper").string()};
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  std::printf("tested_binaries=%s\n", tested.c_str());
   g_bench_root = BenchRoot();
   std::printf("bench_dir=%s\n", g_bench_root.c_str());
   PrintLoad();

@@ -5,7 +5,8 @@
 # latency, wrapper overhead, cancel latency, tee throughput, timeout
 # overshoot, fast-poll hand-off, peak RSS, start-up, sizes. Then, as root,
 # the podsim figures (a 20-step Task; test/bench/bench_podsim.sh).
-# Usage: test/bench/run.sh [RUNS]   (PODSTEP_BENCH_PODSIM=0 skips podsim)
+# Usage: test/bench/run.sh [RUNS]   (PODSTEP_BENCH_PODSIM=0 skips podsim,
+# PODSTEP_BENCH_LIBC=glibc measures the glibc build on amd64)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if command -v ccache >/dev/null; then
@@ -15,7 +16,16 @@ fi
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DPODSTEP_STATIC=ON >/dev/null
 cmake --build build/release -j "$(nproc)" --target entrypoint nop stepinit bench_entrypoint \
   bench_stamp bench_floor_handoff bench_floor_wrapper >/dev/null
-build/release/bin/bench_entrypoint build/release/bin "${1:-200}"
+# What the images ship: on amd64 the musl build (cmake/x86_64-linux-musl.cmake);
+# PODSTEP_BENCH_LIBC=glibc measures the glibc one instead.
+tested=build/release/bin
+if [[ $(dpkg --print-architecture) == amd64 && ${PODSTEP_BENCH_LIBC:-musl} == musl ]]; then
+  cmake -S . -B build/musl --toolchain cmake/x86_64-linux-musl.cmake -DCMAKE_BUILD_TYPE=Release \
+    -DPODSTEP_TESTS=OFF -DPODSTEP_PODSIM=OFF >/dev/null
+  cmake --build build/musl -j "$(nproc)" --target entrypoint nop stepinit >/dev/null
+  tested=build/musl/bin
+fi
+build/release/bin/bench_entrypoint build/release/bin "${1:-200}" "$tested"
 if [[ ${PODSTEP_BENCH_PODSIM:-1} != 0 && $(id -u) == 0 ]]; then
   test/bench/bench_podsim.sh
 fi
