@@ -6,8 +6,8 @@
 // TESTED_DIR (default BIN_DIR) holds the binaries measured: entrypoint, nop,
 // stepinit. BIN_DIR holds the bench's own programs:
 // bench_stamp (the wrapped command that records when it starts),
-// bench_floor_handoff and bench_floor_wrapper (the least a step wrapper can
-// do, see their sources). Each figure is printed as `name=value`, and where
+// bench_floor_handoff, bench_floor_wrapper and bench_floor_tee (the least a
+// step wrapper can do, see their sources). Each figure is printed as `name=value`, and where
 // there is a floor or ceiling also as its ratio to it (`name_x_floor=`):
 // the floor runs alternate with the entrypoint's, so machine load moves
 // both, and ratios from different machines compare.
@@ -144,7 +144,7 @@ void Alternate(int runs, const std::function<void()>& a, const std::function<voi
 }
 
 struct Bins {
-  std::string entrypoint, nop, stepinit, stamp, floor_handoff, floor_wrapper;
+  std::string entrypoint, nop, stepinit, stamp, floor_handoff, floor_wrapper, floor_tee;
 };
 
 // Where the bench's files live: $PODSTEP_BENCH_DIR, else /dev/shm (a
@@ -395,12 +395,16 @@ std::thread Drain(int fd, std::atomic<long long>& bytes) {
 
 // -stdout_path tee: `head -c 256M /dev/zero` through the entrypoint, whose
 // stdout is a pipe (as in a container), against the same producer writing
-// straight to the file (the ceiling).
+// straight to the file (the ceiling) and against the floor: a bare C
+// program tee(2)-ing and splice(2)-ing the command's pipe, blocking
+// (floor_tee.c). The ceiling makes one copy of each byte; any tee to a file
+// and a pipe makes two (into the command's pipe, into the file), so on a
+// machine with fewer free cores than busy processes the floor is the bound.
 void BenchTee(const Bins& bins, int runs) {
   fs::path dir = BenchDir("tee");
   const long long bytes = 256LL << 20;
   const std::string count = std::to_string(bytes);
-  std::vector<double> ours, ceiling;
+  std::vector<double> ours, ceiling, floor;
   bool complete = true;
   // Each run writes a new file (removed untimed before): truncating the old
   // 256 MiB would be timed otherwise.
@@ -409,31 +413,48 @@ void BenchTee(const Bins& bins, int runs) {
     ceiling.push_back(TimeRun({"head", "-c", count, "/dev/zero"},
                               {.stdout_file = (dir / "direct").string(), .stdout_fd = -1, .extra_env = {}}));
   };
-  auto run_ours = [&] {
-    fs::remove(dir / "log");
+  // `args` writes `log`; its stdout is a pipe drained (spliced to /dev/null)
+  // by a thread.
+  auto through_pipe = [&](const std::vector<std::string>& args, const fs::path& log) {
+    fs::remove(log);
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) std::exit(1);
     std::atomic<long long> drained{0};
     std::thread drain = Drain(fds[0], drained);
-    double t = TimeRun({bins.entrypoint, "-post_file", (dir / "out").string(),
-                        "-termination_path", (dir / "term").string(), "-step_metadata_dir",
-                        (dir / "status").string(), "-stdout_path", (dir / "log").string(),
-                        "-entrypoint", "head", "--", "-c", count, "/dev/zero"},
-                       {.stdout_file = {}, .stdout_fd = fds[1], .extra_env = {}});
+    double t = TimeRun(args, {.stdout_file = {}, .stdout_fd = fds[1], .extra_env = {}});
     close(fds[1]);
     drain.join();
     close(fds[0]);
-    ours.push_back(t);
-    fs::remove(dir / "term");
     complete = complete && drained == bytes &&
-               static_cast<long long>(fs::file_size(dir / "log")) == bytes;
+               static_cast<long long>(fs::file_size(log)) == bytes;
+    return t;
   };
-  Alternate(runs, run_ours, run_ceiling);
+  auto run_ours = [&] {
+    ours.push_back(through_pipe({bins.entrypoint, "-post_file", (dir / "out").string(),
+                                 "-termination_path", (dir / "term").string(),
+                                 "-step_metadata_dir", (dir / "status").string(), "-stdout_path",
+                                 (dir / "log").string(), "-entrypoint", "head", "--", "-c", count,
+                                 "/dev/zero"},
+                                dir / "log"));
+    fs::remove(dir / "term");
+  };
+  auto run_floor = [&] {
+    floor.push_back(through_pipe(
+        {bins.floor_tee, (dir / "floor").string(), "head", "-c", count, "/dev/zero"}, dir / "floor"));
+  };
+  for (int i = 0; i < runs; ++i) {
+    std::function<void()> order[3] = {run_ours, run_ceiling, run_floor};
+    std::rotate(order, order + i % 3, order + 3);
+    for (auto& run : order) run();
+  }
   fs::remove_all(dir);
   double mib = bytes >> 20;
-  double o = mib / (Summarize(ours).median / 1000), c = mib / (Summarize(ceiling).median / 1000);
-  std::printf("tee_MiBps=%.0f tee_ceiling_MiBps=%.0f tee_x_ceiling=%.2f  (goal >= 0.95)%s\n", o, c,
-              o / c, complete ? "" : "  BYTES LOST");
+  double o = mib / (Summarize(ours).median / 1000), c = mib / (Summarize(ceiling).median / 1000),
+         f = mib / (Summarize(floor).median / 1000);
+  std::printf(
+      "tee_MiBps=%.0f tee_ceiling_MiBps=%.0f tee_floor_MiBps=%.0f tee_x_ceiling=%.2f "
+      "tee_x_floor=%.2f tee_floor_x_ceiling=%.2f  (goal >= 0.95 x ceiling)%s\n",
+      o, c, f, o / c, o / f, f / c, complete ? "" : "  BYTES LOST");
 }
 
 long VmHwmKib(pid_t pid) {
@@ -512,29 +533,39 @@ int main(int argc, char** argv) {
   fs::path tested = argc >= 4 ? fs::absolute(argv[3]) : bin;
   Bins bins{(tested / "entrypoint").string(),       (tested / "nop").string(),
             (tested / "stepinit").string(),         (bin / "bench_stamp").string(),
-            (bin / "bench_floor_handoff").string(), (bin / "bench_floor_wrapper").string()};
+            (bin / "bench_floor_handoff").string(), (bin / "bench_floor_wrapper").string(),
+            (bin / "bench_floor_tee").string()};
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   std::printf("tested_binaries=%s\n", tested.c_str());
   g_bench_root = BenchRoot();
   std::printf("bench_dir=%s\n", g_bench_root.c_str());
   PrintLoad();
-  BenchHandoff(bins, runs);
-  BenchOverhead(bins, "/bin/true", "true", runs);
-  BenchCancel(bins, std::max(runs / 4, 10), 50, "cancel");
-  BenchCancel(bins, std::max(runs / 20, 5), 2, "cancel_early");
-  BenchTee(bins, 5);
-  BenchTimeout(bins, 5);
-  BenchHandoffWithoutInotify(bins, std::max(runs / 4, 10));
-  BenchOverhead(bins, bins.nop, "nop", runs / 2);
+  // $PODSTEP_BENCH_ONLY (e.g. "tee,overhead") runs only those figures.
+  const char* only = std::getenv("PODSTEP_BENCH_ONLY");
+  auto wanted = [&](const std::string& name) {
+    if (only == nullptr || *only == '\0') return true;
+    const std::string list = "," + std::string(only) + ",";
+    return list.find("," + name + ",") != std::string::npos;
+  };
+  if (wanted("handoff")) BenchHandoff(bins, runs);
+  if (wanted("overhead")) BenchOverhead(bins, "/bin/true", "true", runs);
+  if (wanted("cancel")) {
+    BenchCancel(bins, std::max(runs / 4, 10), 50, "cancel");
+    BenchCancel(bins, std::max(runs / 20, 5), 2, "cancel_early");
+  }
+  if (wanted("tee")) BenchTee(bins, 6);
+  if (wanted("timeout")) BenchTimeout(bins, 5);
+  if (wanted("handoff_fast_poll")) BenchHandoffWithoutInotify(bins, std::max(runs / 4, 10));
+  if (wanted("overhead")) BenchOverhead(bins, bins.nop, "nop", runs / 2);
   // The same with the step's files on the disk (the temp dir).
-  if (fs::path disk = fs::temp_directory_path(); disk != g_bench_root) {
+  if (fs::path disk = fs::temp_directory_path(); disk != g_bench_root && wanted("overhead")) {
     std::swap(g_bench_root, disk);
     std::printf("bench_dir=%s\n", g_bench_root.c_str());
     BenchOverhead(bins, "/bin/true", "true_disk", runs / 2);
     std::swap(g_bench_root, disk);
   }
-  BenchRss(bins);
-  BenchStartCopyNop(bins, runs / 2);
+  if (wanted("rss")) BenchRss(bins);
+  if (wanted("start")) BenchStartCopyNop(bins, runs / 2);
   PrintSizes(bins);
   PrintLoad();
   return 0;

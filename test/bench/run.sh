@@ -6,7 +6,9 @@
 # overshoot, fast-poll hand-off, peak RSS, start-up, sizes. Then, as root,
 # the podsim figures (a 20-step Task; test/bench/bench_podsim.sh).
 # Usage: test/bench/run.sh [RUNS]   (PODSTEP_BENCH_PODSIM=0 skips podsim,
-# PODSTEP_BENCH_LIBC=glibc measures the glibc build on amd64)
+# PODSTEP_BENCH_LIBC=glibc measures the glibc build on amd64,
+# PODSTEP_BENCH_ONLY=tee,overhead only those figures: handoff, overhead,
+# cancel, tee, timeout, handoff_fast_poll, rss, start)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if command -v ccache >/dev/null; then
@@ -15,7 +17,7 @@ if command -v ccache >/dev/null; then
 fi
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DPODSTEP_STATIC=ON >/dev/null
 cmake --build build/release -j "$(nproc)" --target entrypoint nop stepinit bench_entrypoint \
-  bench_stamp bench_floor_handoff bench_floor_wrapper >/dev/null
+  bench_stamp bench_floor_handoff bench_floor_wrapper bench_floor_tee >/dev/null
 # What the images ship: on amd64 the musl build (cmake/x86_64-linux-musl.cmake);
 # PODSTEP_BENCH_LIBC=glibc measures the glibc one instead.
 tested=build/release/bin
