@@ -330,6 +330,17 @@ class Kubelet {
     s.status->message = message;
     s.status->started_at = s.status->finished_at = rt_.WallNow();
     logs_.Line(s.spec->name, "podsim: container did not start: " + message);
+    // Tekton's controller fails a TaskRun early only for image pulls and
+    // config errors: the next steps wait for this one's post file until the
+    // TaskRun's timeout, here as on a cluster. Said, so nobody waits puzzled.
+    const bool later_steps = std::any_of(slots_.begin(), slots_.end(), [&](const auto& other) {
+      return other->is_step && other->index > s.index;
+    });
+    if (s.is_step && later_steps && !s.nop_phase) {
+      logs_.Line(s.spec->name,
+                 "podsim: as in Tekton, the steps after this one wait for it until the "
+                 "TaskRun's timeout (--timeout shortens it; Ctrl-C stops podsim)");
+    }
   }
 
   Status Start(Slot& s, bool nop_image) {

@@ -428,6 +428,21 @@ TEST_F(KubeletTest, AStartErrorIsTheContainersResult) {
                       "step-a: podsim: container did not start: exec: \"step-a\": executable "
                       "file not found in $PATH"),
             sink_.lines.end());
+  // step-b waits for step-a's post file until the timeout, as in Tekton: said.
+  const std::string hint =
+      "step-a: podsim: as in Tekton, the steps after this one wait for it until the TaskRun's "
+      "timeout (--timeout shortens it; Ctrl-C stops podsim)";
+  EXPECT_NE(std::find(sink_.lines.begin(), sink_.lines.end(), hint), sink_.lines.end());
+}
+
+TEST_F(KubeletTest, TheLastStepsStartErrorHasNoWaitingHint) {
+  rt_.scripts["step-b"].start_error = "exec: \"step-b\": executable file not found in $PATH";
+  auto run = Run(TaskRunPod());
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_EQ(run->containers[1].reason, "StartError");
+  for (const std::string& line : sink_.lines) {
+    EXPECT_EQ(line.find("wait for it"), std::string::npos) << line;
+  }
 }
 
 TEST_F(KubeletTest, PlainPodEndsWhenEveryContainerDoes) {
