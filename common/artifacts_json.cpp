@@ -99,55 +99,48 @@ class Decoder {
     return {};
   }
 
-  Status List(std::vector<Artifact>& out) {
+  // A JSON array of objects into a slice of structs, as encoding/json
+  // decodes it: null clears the slice, a null element stays a zero value.
+  template <class T, class Field>
+  Status ObjectList(std::vector<T>& out, const char* slice_type, const char* struct_name,
+                    Field field) {
     if (reader_.ConsumeLiteral("null")) {
       out.clear();
       return {};
     }
-    if (reader_.Peek() != '[') return TypeError(current_struct_, "[]v1.Artifact");
+    if (reader_.Peek() != '[') return TypeError(current_struct_, std::string("[]") + slice_type);
     out.clear();
     reader_.Consume('[');
     bool first = true;
     while (!reader_.Consume(']')) {
       if (!first) reader_.Consume(',');
       first = false;
-      Artifact& artifact = out.emplace_back();
+      T& element = out.emplace_back();
       if (reader_.ConsumeLiteral("null")) continue;
-      if (reader_.Peek() != '{') return TypeError(current_struct_, "v1.Artifact");
-      auto decoded = Object("Artifact", [&](std::string_view key) -> std::optional<Status> {
-        if (GoJsonKeyMatches(key, "name")) return String(artifact.name);
-        if (GoJsonKeyMatches(key, "values")) return Values(artifact.values);
-        if (GoJsonKeyMatches(key, "buildOutput")) return Bool(artifact.build_output);
-        return std::nullopt;
-      });
+      if (reader_.Peek() != '{') return TypeError(current_struct_, slice_type);
+      auto decoded = Object(struct_name, [&](std::string_view key) { return field(element, key); });
       if (!decoded) return decoded;
     }
     return {};
   }
 
+  Status List(std::vector<Artifact>& out) {
+    return ObjectList(out, "v1.Artifact", "Artifact",
+                      [&](Artifact& artifact, std::string_view key) -> std::optional<Status> {
+                        if (GoJsonKeyMatches(key, "name")) return String(artifact.name);
+                        if (GoJsonKeyMatches(key, "values")) return Values(artifact.values);
+                        if (GoJsonKeyMatches(key, "buildOutput")) return Bool(artifact.build_output);
+                        return std::nullopt;
+                      });
+  }
+
   Status Values(std::vector<ArtifactValue>& out) {
-    if (reader_.ConsumeLiteral("null")) {
-      out.clear();
-      return {};
-    }
-    if (reader_.Peek() != '[') return TypeError(current_struct_, "[]v1.ArtifactValue");
-    out.clear();
-    reader_.Consume('[');
-    bool first = true;
-    while (!reader_.Consume(']')) {
-      if (!first) reader_.Consume(',');
-      first = false;
-      ArtifactValue& value = out.emplace_back();
-      if (reader_.ConsumeLiteral("null")) continue;
-      if (reader_.Peek() != '{') return TypeError(current_struct_, "v1.ArtifactValue");
-      auto decoded = Object("ArtifactValue", [&](std::string_view key) -> std::optional<Status> {
-        if (GoJsonKeyMatches(key, "uri")) return String(value.uri);
-        if (GoJsonKeyMatches(key, "digest")) return Digest(value.digest);
-        return std::nullopt;
-      });
-      if (!decoded) return decoded;
-    }
-    return {};
+    return ObjectList(out, "v1.ArtifactValue", "ArtifactValue",
+                      [&](ArtifactValue& value, std::string_view key) -> std::optional<Status> {
+                        if (GoJsonKeyMatches(key, "uri")) return String(value.uri);
+                        if (GoJsonKeyMatches(key, "digest")) return Digest(value.digest);
+                        return std::nullopt;
+                      });
   }
 
   Status Digest(std::map<std::string, std::string>& out) {

@@ -307,6 +307,19 @@ TEST(NormalizeArtifactsJsonTest, ReMarshalsLikeGo) {
       normalize(R"({"inputs":[{"name":3}]})"),
       "error: json: cannot unmarshal number into Go struct field Artifact.inputs.name of type "
       "string");
+  // Slices and their elements, as go1.19's encoding/json words them.
+  EXPECT_EQ(normalize(R"({"inputs":"x"})"),
+            "error: json: cannot unmarshal string into Go struct field Artifacts.inputs of type "
+            "[]v1.Artifact");
+  EXPECT_EQ(normalize(R"({"inputs":[1]})"),
+            "error: json: cannot unmarshal number into Go struct field Artifacts.inputs of type "
+            "v1.Artifact");
+  EXPECT_EQ(normalize(R"({"inputs":[{"values":"x"}]})"),
+            "error: json: cannot unmarshal string into Go struct field Artifact.inputs.values of "
+            "type []v1.ArtifactValue");
+  EXPECT_EQ(normalize(R"({"inputs":[{"values":[2]}]})"),
+            "error: json: cannot unmarshal number into Go struct field Artifact.inputs.values of "
+            "type v1.ArtifactValue");
 }
 
 }  // namespace
