@@ -329,41 +329,17 @@ Result<ContainerProcess> ContainerProcess::Launch(const LaunchSpec& spec) {
     ChildFail(write_fd, kStageExec);
   }
   start_write.Reset();
-  UniqueFd pid_fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-  if (!pid_fd.valid()) {
-    Error error = ErrnoError("pidfd_open");
-    ::kill(pid, SIGKILL);
-    int status;
-    RetryEintr([&] { return ::waitpid(pid, &status, 0); });
-    return Fail(error);
-  }
-  return ContainerProcess(pid, std::move(pid_fd), std::move(start_read), spec);
+  auto child = OwnedChild::Adopt(pid);
+  if (!child) return Fail(child.error());
+  return ContainerProcess(std::move(*child), std::move(start_read), spec);
 }
 
-ContainerProcess::ContainerProcess(pid_t pid, UniqueFd pid_fd, UniqueFd start_fd,
-                                   const LaunchSpec& spec)
-    : pid_(pid),
-      pid_fd_(std::move(pid_fd)),
+ContainerProcess::ContainerProcess(OwnedChild child, UniqueFd start_fd, const LaunchSpec& spec)
+    : child_(std::move(child)),
       start_fd_(std::move(start_fd)),
       command_(spec.argv[0]),
       uid_(spec.uid),
       mounts_(spec.mounts.ops) {}
-
-ContainerProcess::ContainerProcess(ContainerProcess&& other) noexcept
-    : pid_(std::exchange(other.pid_, -1)),
-      reaped_(other.reaped_),
-      pid_fd_(std::move(other.pid_fd_)),
-      start_fd_(std::move(other.start_fd_)),
-      command_(std::move(other.command_)),
-      uid_(other.uid_),
-      mounts_(std::move(other.mounts_)) {}
-
-ContainerProcess::~ContainerProcess() {
-  if (pid_ <= 0 || reaped_) return;
-  ::kill(pid_, SIGKILL);
-  int status;
-  RetryEintr([&] { return ::waitpid(pid_, &status, 0); });
-}
 
 Status ContainerProcess::TakeStartResult() {
   ChildFailure failure{};
@@ -405,19 +381,15 @@ Status ContainerProcess::TakeStartResult() {
 }
 
 std::optional<int> ContainerProcess::TryReap() {
-  if (reaped_) return std::nullopt;
-  int status = 0;
-  pid_t r = RetryEintr([&] { return ::waitpid(pid_, &status, WNOHANG); });
-  if (r != pid_) return std::nullopt;
-  reaped_ = true;
+  const std::optional<int> waited = child_.TryWait();
+  if (!waited) return std::nullopt;
+  const int status = *waited;
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return 255;
 }
 
-void ContainerProcess::Signal(int signo) const {
-  if (pid_ > 0 && !reaped_) ::kill(pid_, signo);
-}
+void ContainerProcess::Signal(int signo) const { child_.Signal(signo); }
 
 bool MountOpsWork(const std::vector<MountOp>& ops) {
   std::vector<int> slots(ops.size() + 1, -1);

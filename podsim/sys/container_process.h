@@ -20,6 +20,7 @@
 
 #include "common/error.h"
 #include "common/sys/unique_fd.h"
+#include "podsim/sys/owned_child.h"
 #include "podsim/mount_plan.h"
 
 namespace podstep::podsim {
@@ -61,17 +62,14 @@ class ContainerProcess {
   /// asynchronously: poll start_fd() and call TakeStartResult().
   static Result<ContainerProcess> Launch(const LaunchSpec& spec);
 
-  ContainerProcess(ContainerProcess&& other) noexcept;
-  ContainerProcess& operator=(ContainerProcess&&) = delete;
-  ContainerProcess(const ContainerProcess&) = delete;
-  /// SIGKILLs the container (and so its whole PID namespace) if still running, and reaps it.
-  ~ContainerProcess();
+  // Dropped, the container (and so its whole PID namespace) is SIGKILLed
+  // if still running, and reaped (OwnedChild).
 
-  [[nodiscard]] pid_t pid() const { return pid_; }
+  [[nodiscard]] pid_t pid() const { return child_.pid(); }
   /// Readable once the exec happened or failed (then TakeStartResult()); -1 after that.
   [[nodiscard]] int start_fd() const { return start_fd_.get(); }
   /// Readable once the process ended (then TryReap()).
-  [[nodiscard]] int pid_fd() const { return pid_fd_.get(); }
+  [[nodiscard]] int pid_fd() const { return child_.pid_fd(); }
 
   /// After start_fd() is readable: success when the command is running,
   /// else the reason it did not start (`exec: "sh": executable file not
@@ -84,10 +82,8 @@ class ContainerProcess {
   void Signal(int signo) const;
 
  private:
-  ContainerProcess(pid_t pid, UniqueFd pid_fd, UniqueFd start_fd, const LaunchSpec& spec);
-  pid_t pid_ = -1;
-  bool reaped_ = false;
-  UniqueFd pid_fd_;
+  ContainerProcess(OwnedChild child, UniqueFd start_fd, const LaunchSpec& spec);
+  OwnedChild child_;
   UniqueFd start_fd_;
   std::string command_;
   uid_t uid_ = 0;

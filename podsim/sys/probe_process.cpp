@@ -217,45 +217,23 @@ Result<ProbeProcess> ProbeProcess::Start(const Probe& probe, const ProbeTarget& 
   }
   report_write.Reset();
   output_write.Reset();
-  UniqueFd pid_fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-  ProbeProcess process(probe, pid, std::move(pid_fd), std::move(report_read),
-                       std::move(output_read));
+  auto child = OwnedChild::Adopt(pid);
+  if (!child) return Fail(child.error().Wrap("readiness probe"));
+  ProbeProcess process(probe, std::move(*child), std::move(report_read), std::move(output_read));
   if (exec) process.argv0_ = probe.command[0];
   process.what_ = exec ? "exec [" + Joined(probe.command) + "]" : "dial tcp " + address.text;
-  if (!process.pid_fd_.valid()) return Fail(ErrnoError("pidfd_open"));
   return process;
 }
 
-ProbeProcess::ProbeProcess(const Probe& probe, pid_t pid, UniqueFd pid_fd, UniqueFd report,
-                           UniqueFd output)
+ProbeProcess::ProbeProcess(const Probe& probe, OwnedChild child, UniqueFd report, UniqueFd output)
     : kind_(probe.kind),
-      pid_(pid),
-      pid_fd_(std::move(pid_fd)),
+      child_(std::move(child)),
       report_(std::move(report)),
       output_(std::move(output)) {}
 
-ProbeProcess::ProbeProcess(ProbeProcess&& other) noexcept
-    : kind_(other.kind_),
-      what_(std::move(other.what_)),
-      argv0_(std::move(other.argv0_)),
-      pid_(std::exchange(other.pid_, -1)),
-      reaped_(other.reaped_),
-      pid_fd_(std::move(other.pid_fd_)),
-      report_(std::move(other.report_)),
-      output_(std::move(other.output_)) {}
-
-ProbeProcess::~ProbeProcess() {
-  if (pid_ <= 0 || reaped_) return;
-  ::kill(pid_, SIGKILL);
-  int status;
-  RetryEintr([&] { return ::waitpid(pid_, &status, 0); });
-}
-
 std::optional<ProbeOutcome> ProbeProcess::TryFinish() {
-  if (reaped_) return std::nullopt;
-  int status = 0;
-  if (RetryEintr([&] { return ::waitpid(pid_, &status, WNOHANG); }) != pid_) return std::nullopt;
-  reaped_ = true;
+  // The exit status says nothing the report does not.
+  if (!child_.TryWait()) return std::nullopt;
   // The child has exited, so its report (if any) is all in the pipe.
   Report report{-1, 0};
   if (RetryEintr([&] { return ::read(report_.get(), &report, sizeof report); }) !=

@@ -21,6 +21,7 @@
 #include "common/error.h"
 #include "common/sys/unique_fd.h"
 #include "podsim/probes.h"
+#include "podsim/sys/owned_child.h"
 
 namespace podstep::podsim {
 
@@ -47,25 +48,20 @@ class ProbeProcess {
   /// Starts the probe; fails only when no process could be made.
   static Result<ProbeProcess> Start(const Probe& probe, const ProbeTarget& target);
 
-  ProbeProcess(ProbeProcess&&) noexcept;
-  ProbeProcess& operator=(ProbeProcess&&) = delete;
-  ProbeProcess(const ProbeProcess&) = delete;
-  /// Kills the probe if it still runs (a timeout), and reaps it.
-  ~ProbeProcess();
+  // Dropped, the probe is killed if it still runs (a timeout), and reaped
+  // (OwnedChild).
 
   /// Readable once the probe process ended (then TryFinish()).
-  [[nodiscard]] int pid_fd() const { return pid_fd_.get(); }
+  [[nodiscard]] int pid_fd() const { return child_.pid_fd(); }
   /// The outcome once the process ended; nullopt while it runs.
   std::optional<ProbeOutcome> TryFinish();
 
  private:
-  ProbeProcess(const Probe& probe, pid_t pid, UniqueFd pid_fd, UniqueFd report, UniqueFd output);
+  ProbeProcess(const Probe& probe, OwnedChild child, UniqueFd report, UniqueFd output);
   Probe::Kind kind_;
   std::string what_;  // "dial tcp 127.0.0.1:80" or "exec [command]"
   std::string argv0_;
-  pid_t pid_ = -1;
-  bool reaped_ = false;
-  UniqueFd pid_fd_;
+  OwnedChild child_;
   UniqueFd report_;
   UniqueFd output_;
 };
