@@ -24,6 +24,8 @@ namespace {
 constexpr int kPipeSize = 1 << 20;
 // Most bytes moved by one tee()/splice() (a whole 1 MiB pipe).
 constexpr std::size_t kSpliceChunk = 1 << 20;
+// Chunks moved per wake-up at most, outside the final drain.
+constexpr int kRoundsPerPump = 16;
 
 std::size_t BytesInPipe(int fd) {
   int count = 0;
@@ -145,7 +147,11 @@ bool TeeStream::CopyToFileOnly() {
 }
 
 void TeeStream::PumpZeroCopy(bool drain) {
-  do {
+  // What arrived while a chunk was moved is taken at once, not after another
+  // poll(): a command writing 8 KiB at a time would otherwise cost one
+  // wake-up per write. Bounded, so a command faster than us cannot keep the
+  // supervision loop (signals, timeout, cancel) from its turn.
+  for (int round = 0; drain || round < kRoundsPerPump; ++round) {
     if (!pipe_read_.valid() || own_full_) return;
     if (own_failed_) {
       // Our reader is gone: the file alone gets the output.
@@ -170,7 +176,7 @@ void TeeStream::PumpZeroCopy(bool drain) {
     }
     // EPIPE and the like: our reader is gone. The file copy goes on.
     own_failed_ = true;
-  } while (drain);
+  }
 }
 
 void TeeStream::WriteToFile(std::string_view chunk) {

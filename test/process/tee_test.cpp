@@ -16,6 +16,7 @@
 #include <optional>
 #include <utility>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "process/byte_pattern.h"
@@ -315,6 +316,37 @@ TEST_F(PipedTeeTest, AStalledReaderThatResumesGetsEverything) {
   ASSERT_EQ(status_, ExitStatus::Exited(0)) << err;
   EXPECT_TRUE(out == Pattern(kSize)) << "stdout pipe: " << out.size() << " bytes";
   EXPECT_TRUE(FileIsPattern(out_file, kSize));
+}
+
+// A command that writes without pause, to a reader that keeps up: the tee
+// never idles, and the 500 ms timeout still ends the step.
+TEST_F(PipedTeeTest, AnEndlessFloodStillTimesOut) {
+  int fds[2];
+  ASSERT_EQ(pipe2(fds, O_CLOEXEC), 0);
+  const std::string pipe_path =
+      "/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(fds[1]);
+  std::vector<std::string> argv = {EntrypointBin()};
+  for (const std::string& a : StepArgs(0, {"-timeout", "500ms", "-stdout_path", "/dev/null"},
+                                       Helper({"bytes", std::to_string(1LL << 40)}))) {
+    argv.push_back(a);
+  }
+  std::string error;
+  std::optional<Process> step =
+      Process::Spawn({argv, Env(), pipe_path, StderrPath("ep0"), "", dir().path()}, &error);
+  close(fds[1]);
+  std::thread drain([read_end = fds[0]] {
+    const int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    while (splice(read_end, nullptr, null, nullptr, 1 << 20, 0) > 0) {
+    }
+    close(null);
+  });
+  const auto status = step->valid() ? step->WaitFor(kDeadline) : std::nullopt;
+  step.reset();  // kills the step's session if it is still there: the drain ends
+  drain.join();
+  close(fds[0]);
+  ASSERT_TRUE(status.has_value()) << "the timeout never ended the flooding step " << error;
+  EXPECT_EQ(*status, ExitStatus::Exited(1)) << ReadFileOr(StderrPath("ep0"));
+  EXPECT_EQ(Termination(0).Find("Reason").value_or(TerminationEntry{}).value, "TimeoutExceeded");
 }
 
 TEST_F(PipedTeeTest, BothPathsMayNameTheSameFile) {
