@@ -323,7 +323,8 @@ else
   mountpoint -q "$rootfs/proc" || mount -t proc proc "$rootfs/proc"
   for cross_arch in "${cross_archs[@]}"; do
     echo "  in the rootfs: install-deps.sh --target-arch $cross_arch"
-    if ! chroot "$rootfs" /bin/bash /tmp/install-deps.sh --target-arch "$cross_arch" \
+    # TMPDIR (exported above) is a host path: its mktemp would fail there.
+    if ! TMPDIR=/tmp chroot "$rootfs" /bin/bash /tmp/install-deps.sh --target-arch "$cross_arch" \
       >"$work/cross-$cross_arch.log" 2>&1; then
       show_log "$work/cross-$cross_arch.log" 20
       unmount_under "$rootfs"
