@@ -22,16 +22,17 @@ WORKDIR /src
 COPY scripts/install-deps.sh scripts/install-deps.sh
 RUN ./scripts/install-deps.sh --target-arch "${TARGETARCH:-}" && rm -rf /var/lib/apt/lists/*
 COPY . .
-# amd64 binaries link against musl (cmake/x86_64-linux-musl.cmake: a
+# The binaries link against musl (cmake/x86_64-linux-musl.cmake: a
 # quarter of the start-up time of static glibc); arm64 ones are cross-built
-# on glibc (cmake/aarch64-linux-gnu.cmake). Built for this machine, they are
-# smoke-tested; otherwise checked to be ELF files for the target machine
-# (e_machine, bytes 18-19).
+# the same way (cmake/aarch64-linux-musl.cmake, with the arm64 libc++ that
+# install-deps.sh unpacked). Built for this machine, they are smoke-tested;
+# otherwise checked to be ELF files for the target machine (e_machine,
+# bytes 18-19).
 RUN host=$(dpkg --print-architecture) target=${TARGETARCH:-$(dpkg --print-architecture)} \
  && case "$host/$target" in \
       amd64/amd64) toolchain=cmake/x86_64-linux-musl.cmake ;; \
       */"$host") toolchain="" ;; \
-      */arm64) toolchain=cmake/aarch64-linux-gnu.cmake machine="b7 00" ;; \
+      */arm64) toolchain=cmake/aarch64-linux-musl.cmake machine="b7 00" ;; \
       *) echo "no cross toolchain for TARGETARCH=$TARGETARCH (see cmake/)" >&2; exit 1 ;; \
     esac \
  && cmake -S . -B /build ${toolchain:+--toolchain "$toolchain"} -DCMAKE_BUILD_TYPE=Release \

@@ -1,4 +1,7 @@
-# Cross-compiles podstep for linux/arm64 with Debian's cross toolchain:
+# Cross-compiles podstep for linux/arm64 on glibc with Debian's cross
+# toolchain: the alternative to cmake/aarch64-linux-musl.cmake (what the
+# images ship), e.g. to compare sizes or where the arm64 libc++ archives
+# cannot be unpacked.
 #
 #   cmake -S . -B build/arm64 --toolchain cmake/aarch64-linux-gnu.cmake \
 #     -DPODSTEP_TESTS=OFF -DPODSTEP_PODSIM=OFF

@@ -9,7 +9,10 @@
 # Included by cmake/<triple>.cmake, which sets PODSTEP_MUSL_TRIPLE (e.g.
 # x86_64-linux-musl), PODSTEP_GNU_TRIPLE (Debian's multiarch name, where
 # libc++'s and zlib's archives are) and PODSTEP_GCC (the GCC whose
-# crtbeginT.o and libgcc.a are linked). Builds the binaries only: GoogleTest
+# crtbeginT.o and libgcc.a are linked); a cross build also sets
+# PODSTEP_CXX_LIB_DIR (where the target's libc++ archives are, when not
+# installed) and PODSTEP_MUSL_LINKER_FLAGS (e.g. the target's linker, as
+# --ld-path). Builds the binaries only: GoogleTest
 # and yaml-cpp are Debian's glibc builds, so -DPODSTEP_TESTS=OFF
 # -DPODSTEP_PODSIM=OFF.
 #
@@ -43,16 +46,29 @@ execute_process(COMMAND ${PODSTEP_GCC} -print-file-name=crtend.o
 execute_process(COMMAND ${PODSTEP_GCC} -print-libgcc-file-name
   OUTPUT_VARIABLE podstep_libgcc OUTPUT_STRIP_TRAILING_WHITESPACE)
 set(podstep_musl_lib /usr/lib/${PODSTEP_MUSL_TRIPLE})
-set(podstep_cxx_lib /usr/lib/${PODSTEP_GNU_TRIPLE})
-if(NOT EXISTS ${podstep_cxx_lib}/libc++abi.a)
+# The host's libc++ archives are in its multiarch dir or only in
+# ${PODSTEP_LLVM}/lib (libc++abi-16-dev ships no multiarch link); the
+# latter is no fallback for a cross build, whose archives are elsewhere.
+if(PODSTEP_CXX_LIB_DIR)
+  set(podstep_cxx_lib ${PODSTEP_CXX_LIB_DIR})
+elseif(EXISTS /usr/lib/${PODSTEP_GNU_TRIPLE}/libc++abi.a)
+  set(podstep_cxx_lib /usr/lib/${PODSTEP_GNU_TRIPLE})
+else()
   set(podstep_cxx_lib ${PODSTEP_LLVM}/lib)
 endif()
+foreach(archive libc++.a libc++abi.a libunwind.a)
+  if(NOT EXISTS ${podstep_cxx_lib}/${archive})
+    message(FATAL_ERROR "podstep: no ${podstep_cxx_lib}/${archive} for ${PODSTEP_MUSL_TRIPLE}: run scripts/install-deps.sh")
+  endif()
+endforeach()
 
-# Always static: there is no musl libc++.so to load.
+# Always static: there is no musl libc++.so to load. libc.a and libgcc.a as
+# a group: aarch64's libgcc (the outline atomics' lse-init.o, reached from
+# libc++) calls musl's __getauxval after libc.a has been scanned.
 set(podstep_musl_link
   "-static -nostdlib ${PODSTEP_MUSL_LINKER_FLAGS} ${podstep_musl_lib}/crt1.o ${podstep_musl_lib}/crti.o ${podstep_crtbegin}")
 set(podstep_musl_libs
-  "${podstep_cxx_lib}/libc++.a ${podstep_cxx_lib}/libc++abi.a ${podstep_cxx_lib}/libunwind.a ${podstep_musl_lib}/libc.a ${podstep_libgcc} ${podstep_crtend} ${podstep_musl_lib}/crtn.o")
+  "${podstep_cxx_lib}/libc++.a ${podstep_cxx_lib}/libc++abi.a ${podstep_cxx_lib}/libunwind.a -Wl,--start-group ${podstep_musl_lib}/libc.a ${podstep_libgcc} -Wl,--end-group ${podstep_crtend} ${podstep_musl_lib}/crtn.o")
 set(CMAKE_CXX_LINK_EXECUTABLE
   "<CMAKE_CXX_COMPILER> --target=${PODSTEP_MUSL_TRIPLE} -Wno-unused-command-line-argument <FLAGS> <CMAKE_CXX_LINK_FLAGS> <LINK_FLAGS> ${podstep_musl_link} <OBJECTS> -o <TARGET> <LINK_LIBRARIES> ${podstep_musl_libs}")
 set(CMAKE_C_LINK_EXECUTABLE

@@ -4,8 +4,9 @@
 #     test (buildah builds the Dockerfile, podman runs it); then the same
 #     binaries on musl (cmake/x86_64-linux-musl.cmake, what the amd64 images
 #     ship), and the process tests against them;
-#  2. arm64: the release binaries cross-built (cmake/aarch64-linux-gnu.cmake),
-#     then the process tests run against them under qemu-user;
+#  2. arm64: the release binaries cross-built on musl
+#     (cmake/aarch64-linux-musl.cmake, what the arm64 images ship), then the
+#     process tests run against them under qemu-user;
 #  3. Debug with AddressSanitizer + UndefinedBehaviorSanitizer;
 #  4. the libFuzzer targets (test/fuzz, clang-16), a short run of each
 #     (PODSTEP_FUZZ_SECONDS, default 20 s per target).
@@ -38,13 +39,13 @@ if [[ $(dpkg --print-architecture) == amd64 ]]; then
   PODSTEP_TEST_BIN_DIR=$PWD/build/musl/bin build/release/bin/process_tests
 fi
 if [[ $(dpkg --print-architecture) != arm64 ]]; then
-  echo "== arm64 cross build (static) =="
-  cmake -S . -B build/arm64 --toolchain cmake/aarch64-linux-gnu.cmake -DPODSTEP_WERROR=ON \
+  echo "== arm64 musl cross build (the arm64 images' binaries) =="
+  cmake -S . -B build/arm64-musl --toolchain cmake/aarch64-linux-musl.cmake -DPODSTEP_WERROR=ON \
     -DCMAKE_BUILD_TYPE=Release -DPODSTEP_TESTS=OFF -DPODSTEP_PODSIM=OFF >/dev/null
-  cmake --build build/arm64 -j "$jobs"
+  cmake --build build/arm64-musl -j "$jobs"
   echo "== arm64 process tests under qemu-user =="
   rc=0
-  test/cross/run.sh build/release/bin/process_tests build/arm64/bin arm64 || rc=$?
+  test/cross/run.sh build/release/bin/process_tests build/arm64-musl/bin arm64 || rc=$?
   if ((rc == 77)); then
     echo "arm64 process tests: SKIPPED (the reason is above)"
   elif ((rc != 0)); then

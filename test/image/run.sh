@@ -290,9 +290,10 @@ mirror=${mirror:-http://deb.debian.org/debian}
 arch=$(dpkg --print-architecture 2>/dev/null || echo amd64)
 recipe=3  # bump when the rootfs recipe below changes
 # The builder cross-compiles for these (the Dockerfile's TARGETARCH); their
-# packages come from install-deps.sh's cross_packages_<arch>=(…) lines.
+# packages come from install-deps.sh's cross_*_<arch>=… lines (installed,
+# and unpacked into a prefix).
 cross_archs=(arm64)
-cross_lines=$(grep '^cross_packages_' "$repo/scripts/install-deps.sh" || true)
+cross_lines=$(grep '^cross_' "$repo/scripts/install-deps.sh" || true)
 key=$(printf '%s\n' "recipe=$recipe" "$suite" "$arch" "$mirror" "${packages[@]}" \
   "${cross_archs[@]}" "$cross_lines" | sha256sum | cut -c1-16)
 tarball=$cache_dir/$suite-$arch-build-$key.tar
@@ -316,12 +317,14 @@ else
     skip "debootstrap of $suite from $mirror failed (is the mirror reachable?)"
   fi
   # Foreign-architecture packages (zlib1g-dev:arm64, …) need dpkg multiarch,
-  # which debootstrap cannot do: the rootfs's own apt installs them.
+  # which debootstrap cannot do: the rootfs's own apt installs them, and
+  # unpacks the arm64 libc++ archives (the builds have no network).
   cp "$repo/scripts/install-deps.sh" "$rootfs/tmp/install-deps.sh"
   mountpoint -q "$rootfs/proc" || mount -t proc proc "$rootfs/proc"
   for cross_arch in "${cross_archs[@]}"; do
     echo "  in the rootfs: install-deps.sh --target-arch $cross_arch"
-    if ! chroot "$rootfs" /bin/bash /tmp/install-deps.sh --target-arch "$cross_arch" \
+    # TMPDIR (exported above) is a host path: its mktemp would fail there.
+    if ! TMPDIR=/tmp chroot "$rootfs" /bin/bash /tmp/install-deps.sh --target-arch "$cross_arch" \
       >"$work/cross-$cross_arch.log" 2>&1; then
       show_log "$work/cross-$cross_arch.log" 20
       unmount_under "$rootfs"

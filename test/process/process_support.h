@@ -30,7 +30,7 @@ std::string StepinitBin();
 std::string NopBin();
 
 /// `$PODSTEP_TEST_BIN_DIR/<name>` when that variable is set (another build
-/// of the binaries, e.g. build/arm64/bin run through qemu-user), else
+/// of the binaries, e.g. build/arm64-musl/bin run through qemu-user), else
 /// `built`. The helper is never redirected: it plays the wrapped command.
 std::string BinUnderTest(const std::string& name, const std::string& built);
 
