@@ -328,7 +328,9 @@ else
       >"$work/cross-$cross_arch.log" 2>&1; then
       show_log "$work/cross-$cross_arch.log" 20
       unmount_under "$rootfs"
-      skip "could not install the $cross_arch cross packages into the base rootfs (is the mirror reachable?)"
+      # The mirror served debootstrap a moment ago: a failure here is more
+      # likely install-deps.sh's own (its unpacking, say) than the network.
+      fail "install-deps.sh --target-arch $cross_arch failed in the base rootfs (log above)"
     fi
   done
   unmount_under "$rootfs"
