@@ -77,6 +77,15 @@ Result<TeeStream> TeeStream::Open(const std::string& path, int own_fd) {
     if (flags < 0 || ::fcntl(tee.file_.get(), F_SETFL, flags & ~O_APPEND) != 0) {
       tee.splice_to_file_ = false;
     }
+    // The relay between the command's pipe and the file (PipeToFile); as
+    // large, so one move takes what one tee() gave. Without it (no pipe to
+    // be had), the file is spliced straight from the command's pipe.
+    int relay[2];
+    if (tee.splice_to_file_ && ::pipe2(relay, O_CLOEXEC | O_NONBLOCK) == 0) {
+      tee.relay_read_.Reset(relay[0]);
+      tee.relay_write_.Reset(relay[1]);
+      ::fcntl(relay[0], F_SETPIPE_SZ, kPipeSize);
+    }
   }
   return tee;
 }
@@ -103,6 +112,26 @@ void TeeStream::FileFailed() {
 }
 
 void TeeStream::PipeToFile(std::size_t count) {
+  // Through the relay pipe: splice(2) from a pipe into a file holds that
+  // pipe's lock for the whole copy into the page cache, and the command's
+  // writes wait on the same lock, so the two copies took turns (0.8 x the
+  // speed of the command writing the file itself). Moving the bytes into
+  // the relay first takes the command's pipe only for handing over page
+  // references; the copy then runs under the relay's lock, beside the
+  // command's next writes (1.2 x).
+  while (count > 0 && relay_read_.valid() && file_.valid() && splice_to_file_) {
+    const ssize_t moved = RetryEintr([&] {
+      return ::splice(pipe_read_.get(), nullptr, relay_write_.get(), nullptr, count,
+                      SPLICE_F_NONBLOCK);
+    });
+    if (moved <= 0) break;  // straight from the command's pipe, below
+    MoveToFile(relay_read_.get(), static_cast<size_t>(moved));
+    count -= static_cast<size_t>(moved);
+  }
+  MoveToFile(pipe_read_.get(), count);
+}
+
+void TeeStream::MoveToFile(int from, std::size_t count) {
   std::array<char, 65536> buffer;
   while (count > 0) {
     ssize_t n = -1;
@@ -110,9 +139,7 @@ void TeeStream::PipeToFile(std::size_t count) {
       // To the end, as O_APPEND would (see Open); both streams may name the
       // same file, and each splice lands after the other's.
       ::lseek(file_.get(), 0, SEEK_END);
-      n = RetryEintr([&] {
-        return ::splice(pipe_read_.get(), nullptr, file_.get(), nullptr, count, SPLICE_F_MOVE);
-      });
+      n = RetryEintr([&] { return ::splice(from, nullptr, file_.get(), nullptr, count, 0); });
       if (n < 0 && errno == EINVAL) {
         // A file that does not take splice (e.g. /dev/full, some FUSE
         // files): copied through the buffer from now on, with O_APPEND back.
@@ -126,9 +153,7 @@ void TeeStream::PipeToFile(std::size_t count) {
       if (n < 0) continue;
     } else {
       // Through the buffer; once the file failed, only dropped.
-      n = RetryEintr([&] {
-        return ::read(pipe_read_.get(), buffer.data(), std::min(buffer.size(), count));
-      });
+      n = RetryEintr([&] { return ::read(from, buffer.data(), std::min(buffer.size(), count)); });
       if (n > 0) WriteToFile(std::string_view(buffer.data(), static_cast<size_t>(n)));
     }
     if (n <= 0) return;  // the pipe is empty after all: nothing left to move

@@ -7,7 +7,8 @@
 // When our own stdout/stderr is a pipe (it is, in a container) the bytes
 // never pass through our memory: tee(2) duplicates what is in the command's
 // pipe into ours (page references, no copy), then splice(2) moves the same
-// count into the file (one copy, into the page cache). The command's pipe,
+// count into the file (one copy, into the page cache) by way of a relay
+// pipe, so that the copy does not hold the command's pipe. The command's pipe,
 // enlarged to 1 MiB, is then the backlog for a slow reader: while ours is
 // full nothing is taken from it, and the command blocks when it fills, as
 // it would without the tee. Otherwise (a file, /dev/null, a tty) a copy
@@ -72,8 +73,10 @@ class TeeStream {
 
   void PumpZeroCopy(bool drain);
   // Moves `count` bytes from the head of the pipe to the file (or discards
-  // them once the file failed).
+  // them once the file failed), through the relay pipe when there is one.
   void PipeToFile(std::size_t count);
+  // Moves `count` bytes from the pipe `from` to the file (or discards them).
+  void MoveToFile(int from, std::size_t count);
   // Zero copy once our reader is gone: one chunk to the file through the
   // buffer; false when the pipe is empty for now or at EOF.
   bool CopyToFileOnly();
@@ -83,6 +86,8 @@ class TeeStream {
 
   UniqueFd pipe_read_;
   UniqueFd pipe_write_;
+  UniqueFd relay_read_;  // zero copy: the pipe the file's bytes pass (PipeToFile)
+  UniqueFd relay_write_;
   UniqueFd file_;
   std::string path_;
   int own_fd_ = -1;

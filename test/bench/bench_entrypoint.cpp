@@ -397,9 +397,10 @@ std::thread Drain(int fd, std::atomic<long long>& bytes) {
 // stdout is a pipe (as in a container), against the same producer writing
 // straight to the file (the ceiling) and against the floor: a bare C
 // program tee(2)-ing and splice(2)-ing the command's pipe, blocking
-// (floor_tee.c). The ceiling makes one copy of each byte; any tee to a file
-// and a pipe makes two (into the command's pipe, into the file), so on a
-// machine with fewer free cores than busy processes the floor is the bound.
+// (floor_tee.c). The ceiling makes one copy of each byte on one core; a tee
+// makes two (into the command's pipe, into the file), which run side by
+// side when the file's copy does not hold the command's pipe: the ratio can
+// exceed 1.
 void BenchTee(const Bins& bins, int runs) {
   fs::path dir = BenchDir("tee");
   const long long bytes = 256LL << 20;

@@ -241,14 +241,16 @@ class PipedTeeTest : public TeeTest {
   /// until it returns). Returns the bytes each pipe carried.
   std::pair<std::string, std::string> RunPiped(const std::vector<std::string>& flags,
                                                const std::vector<std::string>& command,
-                                               const std::function<void()>& before_reading = {}) {
+                                               const std::function<void()>& before_reading = {},
+                                               const std::vector<std::string>& wrapper = {}) {
     int out[2], err[2];
     EXPECT_EQ(pipe2(out, O_CLOEXEC), 0);
     EXPECT_EQ(pipe2(err, O_CLOEXEC), 0);
     auto fd_path = [](int fd) {
       return "/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(fd);
     };
-    std::vector<std::string> argv = {EntrypointBin()};
+    std::vector<std::string> argv = wrapper;
+    argv.push_back(EntrypointBin());
     for (const std::string& a : StepArgs(0, flags, command)) argv.push_back(a);
     std::string error;
     Process p =
@@ -364,6 +366,40 @@ TEST_F(PipedTeeTest, BothPathsMayNameTheSameFile) {
 
 // A -stdout_path that refuses splice (/dev/full): the copy through a buffer
 // takes over, and the failure is reported once, as with a file stdout.
+// A file system that fills up in the middle of the stream (a 256 KiB tmpfs,
+// mounted in a mount namespace of the step's own): the file keeps what fit,
+// one warning and the step's failure say why, and our stdout pipe still
+// gets every byte.
+TEST_F(PipedTeeTest, AFileSystemFillingUpMidStreamFailsOnceAndStdoutGetsAll) {
+  constexpr std::uint64_t kSize = 4 << 20;
+  const std::string mount_dir = Path("small");
+  ASSERT_EQ(mkdir(mount_dir.c_str(), 0755), 0);
+  const std::string file = mount_dir + "/out.log";
+  // The mount is tried first on its own: not permitted here, the test skips.
+  std::string probe_error;
+  Process probe = Process::Spawn({{"unshare", "--mount", "sh", "-c",
+                                   "mount -t tmpfs -o size=256k podstep-test \"$0\"", mount_dir},
+                                  Env(), "/dev/null", "/dev/null", "", dir().path()},
+                                 &probe_error);
+  if (!probe.valid() || probe.WaitFor(kDeadline) != ExitStatus::Exited(0)) {
+    GTEST_SKIP() << "cannot mount a tmpfs in a mount namespace here (needs root) " << probe_error;
+  }
+  auto [out, err] = RunPiped({"-stdout_path", file}, Helper({"bytes", std::to_string(kSize)}), {},
+                             {"unshare", "--mount", "sh", "-c",
+                              "mount -t tmpfs -o size=256k podstep-test \"$0\" && exec \"$@\"",
+                              mount_dir});
+  EXPECT_EQ(status_, ExitStatus::Exited(1)) << err;
+  EXPECT_THAT(err, HasSubstr("Error executing command: write " + file +
+                             ": no space left on device"));
+  std::size_t mentions = 0;
+  for (std::size_t at = err.find(file); at != std::string::npos; at = err.find(file, at + 1)) {
+    ++mentions;
+  }
+  EXPECT_EQ(mentions, 2u) << "one warning and one 'Error executing command' line:\n" << err;
+  EXPECT_TRUE(out == Pattern(kSize)) << out.size();
+  EXPECT_TRUE(WroteErrPostFile(Step(0)));
+}
+
 TEST_F(PipedTeeTest, AFileThatRefusesSpliceFallsBackAndStillFailsOnce) {
   constexpr std::uint64_t kSize = 1 << 20;
   auto [out, err] =
