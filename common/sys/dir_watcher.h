@@ -44,8 +44,9 @@ class DirWatcher {
 /// waits. Closing an instance that still has watches blocks for an SRCU
 /// grace period of the kernel (2-24 ms measured on 6.18; at exit, the
 /// process's exit waits for it), while watches removed a few ms before are
-/// freed in the background: so the runner removes the wait's watches once
-/// the command runs, through here.
+/// freed in the background: so the runner removes the wait's watches soon
+/// after the command started (RunnerTimings::release_watches_after), through
+/// here.
 class LazyDirWatcher {
  public:
   /// The watcher, opened now when it is not yet; once opening failed (e.g.

@@ -113,15 +113,19 @@ class Supervision {
  public:
   Supervision(const RunRequest& request, pid_t child, std::optional<TeeStream>& out,
               std::optional<TeeStream>& err, SignalChannel& signals, const RunnerTimings& timings,
-              Clock::time_point started)
+              Clock::time_point started, LazyDirWatcher* wait_watches)
       : request_(request),
         child_(child),
         out_(out),
         err_(err),
         signals_(signals),
-        timings_(timings) {
+        timings_(timings),
+        wait_watches_(wait_watches) {
     timeout_at_ = DeadlineAfter<Clock>(started, request.timeout);
     fast_cancel_poll_at_ = started + timings.cancel_fast_poll_after;
+    if (wait_watches_ != nullptr && wait_watches_->opened()) {
+      release_watches_at_ = Clock::now() + timings.release_watches_after;
+    }
   }
 
   RunOutcome Run() {
@@ -138,8 +142,9 @@ class Supervision {
       fds[2] = {err_ && err_->WantsInput() ? err_->read_fd() : -1, POLLIN, 0};
       fds[3] = {out_ && out_->WantsOutput() ? out_->own_fd() : -1, POLLOUT, 0};
       fds[4] = {err_ && err_->WantsOutput() ? err_->own_fd() : -1, POLLOUT, 0};
+      const timespec timeout = PollTimeout();
       const int ready =
-          RetryEintr([&] { return ::poll(fds.data(), fds.size(), PollTimeoutMs()); });
+          RetryEintr([&] { return ::ppoll(fds.data(), fds.size(), &timeout, nullptr); });
       if (fds[0].revents != 0) ForwardSignals();
       if (fds[3].revents != 0) out_->Flush();
       if (fds[4].revents != 0) err_->Flush();
@@ -151,7 +156,11 @@ class Supervision {
       // thousands of wake-ups a tee'd stream makes.
       if (ready <= 0 || fds[0].revents != 0) Reap();
       CheckDeadlines();
+      if (release_watches_at_ && (wait_status_ || Clock::now() >= *release_watches_at_)) {
+        ReleaseWatches();
+      }
     }
+    ReleaseWatches();
     DropUnwrittenOutput();
     RunOutcome outcome = stopped_by_ != RunOutcome::kExited ? RunOutcome::Stopped(stopped_by_)
                          : WIFSIGNALED(*wait_status_)
@@ -204,21 +213,29 @@ class Supervision {
     }
   }
 
-  int PollTimeoutMs() const {
+  timespec PollTimeout() const {
     const auto now = Clock::now();
     auto until = [&](Clock::time_point at) {
-      return std::max(std::chrono::ceil<std::chrono::milliseconds>(at - now),
-                      std::chrono::milliseconds(0));
+      return std::max(std::chrono::duration_cast<std::chrono::nanoseconds>(at - now),
+                      std::chrono::nanoseconds(0));
     };
     std::optional<Clock::time_point> deadline =
         wait_status_ ? (OutputOpen() ? linger_at_ : flush_until_)
                      : (stopped_by_ == RunOutcome::kExited ? timeout_at_ : kill_at_);
-    auto wait = std::chrono::milliseconds(60'000);
+    std::chrono::nanoseconds wait = std::chrono::seconds(60);
     if (!request_.cancel_file.empty() && !wait_status_ && stopped_by_ == RunOutcome::kExited) {
       wait = std::min(wait, until(next_cancel_poll_));
     }
     if (deadline) wait = std::min(wait, until(*deadline));
-    return static_cast<int>(wait.count());
+    if (release_watches_at_) wait = std::min(wait, until(*release_watches_at_));
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(wait);
+    return {static_cast<time_t>(seconds.count()), static_cast<long>((wait - seconds).count())};
+  }
+
+  void ReleaseWatches() {
+    if (!release_watches_at_) return;
+    release_watches_at_.reset();
+    wait_watches_->RemoveWatches();
   }
 
   void ForwardSignals() {
@@ -282,6 +299,8 @@ class Supervision {
   std::optional<TeeStream>& err_;
   SignalChannel& signals_;
   const RunnerTimings& timings_;
+  LazyDirWatcher* wait_watches_;                        // removed at release_watches_at_
+  std::optional<Clock::time_point> release_watches_at_;  // see RunnerTimings
   Clock::time_point fast_cancel_poll_at_;  // from then on the cancel file is polled fast
   Clock::time_point next_cancel_poll_{};   // the cancel file's next stat()
   std::optional<Clock::time_point> timeout_at_;
@@ -345,12 +364,9 @@ RunOutcome PosixProcessRunner::Run(const RunRequest& request) {
   if (!spawned) return RunOutcome::StartFailed(spawned.error());
   if (out) out->CloseChildEnd();
   if (err) err->CloseChildEnd();
-  // The wait's inotify watches are removed now, while the command runs: the
-  // kernel frees them in the background (an SRCU grace period, 4-8 ms
-  // here), so that closing the instance at exit finds nothing left to wait
-  // for instead of blocking our exit for 2-24 ms.
-  if (inotify_ != nullptr) inotify_->RemoveWatches();
-  return Supervision(request, *spawned, out, err, signals_, timings_, started).Run();
+  // The wait's inotify watches are removed soon, while the command runs
+  // (RunnerTimings::release_watches_after).
+  return Supervision(request, *spawned, out, err, signals_, timings_, started, inotify_).Run();
 }
 
 }  // namespace podstep

@@ -3,10 +3,13 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <dirent.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -245,6 +248,43 @@ TEST_F(WaitTest, LivePredecessorHoldingItsLockIsWaitedFor) {
   EXPECT_EQ(rb.status, ExitStatus::Exited(0)) << rb.err;
   EXPECT_TRUE(Exists(marker));
   EXPECT_THAT(rb.err, Not(HasSubstr("previous step exited without writing")));
+}
+
+// The inotify watches `pid` holds, from /proc/<pid>/fdinfo ("inotify wd:"
+// lines), across all its descriptors.
+int InotifyWatches(pid_t pid) {
+  const std::string dir = "/proc/" + std::to_string(pid) + "/fdinfo";
+  DIR* fds = opendir(dir.c_str());
+  if (fds == nullptr) return -1;
+  int watches = 0;
+  while (dirent* entry = readdir(fds)) {
+    std::ifstream info(dir + "/" + entry->d_name);
+    for (std::string line; std::getline(info, line);) {
+      if (line.rfind("inotify wd:", 0) == 0) ++watches;
+    }
+  }
+  closedir(fds);
+  return watches;
+}
+
+// The wait's watches go soon after the command started, while it runs, not
+// at the exit: closing an inotify instance that still has watches makes the
+// exit wait for the kernel (an SRCU grace period, milliseconds).
+TEST_F(WaitTest, TheWaitsWatchesAreGoneWhileTheCommandRuns) {
+  const std::string running = Path("running");
+  Process p = Start(StepArgs(1, {"-wait_file", Step(0).post_file}, Helper({"block", running})),
+                    "ep1");
+  ASSERT_TRUE(WaitUntil([&] { return InotifyWatches(p.pid()) > 0 || !p.Running(); }))
+      << "never watched for the post file";
+  ASSERT_TRUE(p.Running()) << ReadFileOr(StderrPath("ep1"));
+  WriteFile(Step(0).post_file, "");
+  ASSERT_TRUE(WaitUntil([&] { return Exists(running); })) << ReadFileOr(StderrPath("ep1"));
+  EXPECT_TRUE(WaitUntil([&] { return InotifyWatches(p.pid()) == 0; }))
+      << InotifyWatches(p.pid()) << " watches left while the command runs";
+  EXPECT_TRUE(p.Running());
+  p.Signal(SIGTERM);
+  RunOutcome r = Finish(p, "ep1");
+  EXPECT_EQ(r.status, ExitStatus::Exited(143)) << r.err;
 }
 
 // §11: SIGTERM (pod deletion) while still waiting.
