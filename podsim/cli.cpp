@@ -29,10 +29,11 @@ namespace {
 using Command = PodsimCommandLine::Command;
 
 // The long flags, as spelled after "--".
-constexpr std::array<std::string_view, 15> kLongFlags = {
-    "output", "logs",     "cancel-after",   "timeout",       "grace-period",
-    "help",   "version",  "entrypoint-bin", "nop-bin",       "host-network",
-    "select", "from-dir", "image",          "image-command", "allow-host-path"};
+constexpr std::array<std::string_view, 16> kLongFlags = {
+    "output",        "logs",          "cancel-after",       "timeout",
+    "grace-period",  "help",          "version",            "entrypoint-bin",
+    "nop-bin",       "host-network",  "select",             "from-dir",
+    "image",         "image-command", "allow-host-path",    "workingdirinit-bin"};
 
 struct Tokens {
   std::vector<std::string> flags;  ///< For CLI11, in its reverse order.
@@ -161,6 +162,7 @@ Result<PodsimCommandLine> ParsePodsimCommandLine(const std::vector<std::string>&
   app.add_option("--grace-period", grace)->multi_option_policy(last);
   app.add_option("--entrypoint-bin", o.entrypoint_bin)->multi_option_policy(last);
   app.add_option("--nop-bin", o.nop_bin)->multi_option_policy(last);
+  app.add_option("--workingdirinit-bin", o.workingdirinit_bin)->multi_option_policy(last);
   app.add_flag("--host-network", o.host_network);
   app.add_flag("--allow-host-path", o.allow_host_path);
   // One value per occurrence: `--select a FILE` must leave FILE alone.
@@ -237,7 +239,7 @@ Images are never pulled: a container runs on its image's root file system
 when podsim has it (--image, or local podman storage), else on the host's,
 read-only with a private writable layer, in its own mount and PID namespaces
 and the pod's network namespace, with the pod's volumes mounted;
-/ko-app/entrypoint and /ko-app/nop are podstep's binaries. Needs root (or
+/ko-app/entrypoint, /ko-app/nop and /ko-app/workingdirinit are podstep's binaries. Needs root (or
 user namespaces).
 
 Flags of run (one dash or two; a value as the next argument or after `=`):
@@ -253,6 +255,8 @@ Flags of run (one dash or two; a value as the next argument or after `=`):
   --allow-host-path         allow hostPath volumes (refused without it)
   --entrypoint-bin PATH     binary mounted at /ko-app/entrypoint (default: next to podsim)
   --nop-bin PATH            binary mounted at /ko-app/nop (default: next to podsim)
+  --workingdirinit-bin PATH binary mounted at /ko-app/workingdirinit (default:
+                            next to podsim)
 
 Flags of run and render (each may be repeated):
   --select NAME             only the TaskRun NAME of a file with several
@@ -332,6 +336,8 @@ KubeletOptions OptionsFor(const PodsimCommandLine& o, const std::string& self_di
   k.images = &images;
   k.entrypoint_bin = o.entrypoint_bin.empty() ? self_dir + "/entrypoint" : o.entrypoint_bin;
   k.nop_bin = o.nop_bin.empty() ? self_dir + "/nop" : o.nop_bin;
+  k.workingdirinit_bin =
+      o.workingdirinit_bin.empty() ? self_dir + "/workingdirinit" : o.workingdirinit_bin;
   k.cancel_after = o.cancel_after;
   k.grace = o.grace;
   if (o.timeout) {

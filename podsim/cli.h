@@ -33,9 +33,11 @@ struct PodsimCommandLine {
   std::optional<std::chrono::nanoseconds> cancel_after;
   std::optional<std::chrono::nanoseconds> timeout;
   std::optional<std::chrono::nanoseconds> grace;
-  /// --entrypoint-bin, --nop-bin (empty: next to the podsim binary).
+  /// --entrypoint-bin, --nop-bin, --workingdirinit-bin (empty: next to the
+  /// podsim binary).
   std::string entrypoint_bin;
   std::string nop_bin;
+  std::string workingdirinit_bin;
   /// --host-network: the containers share the host's network namespace
   /// instead of a private, loopback-only one.
   bool host_network = false;

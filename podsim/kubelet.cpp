@@ -308,6 +308,10 @@ class Kubelet {
           {"/ko-app/entrypoint", options_.entrypoint_bin, MountRequest::kFile, true});
     }
     launch.mounts.push_back({"/ko-app/nop", options_.nop_bin, MountRequest::kFile, true});
+    if (!nop_image && !options_.workingdirinit_bin.empty()) {
+      launch.mounts.push_back(
+          {"/ko-app/workingdirinit", options_.workingdirinit_bin, MountRequest::kFile, true});
+    }
     return launch;
   }
 
@@ -620,6 +624,9 @@ Result<PodRun> RunPod(const PodSpec& pod, const KubeletOptions& options, LogSink
   runtime_options.temp_root = options.temp_root;
   runtime_options.host_network = options.host_network;
   runtime_options.binaries = {options.entrypoint_bin, options.nop_bin};
+  if (!options.workingdirinit_bin.empty()) {
+    runtime_options.binaries.push_back(options.workingdirinit_bin);
+  }
   auto runtime = RealPodRuntime::Create(runtime_options);
   if (!runtime) return Fail(runtime.error());
   if ((*runtime)->host_root() == ContainerRoot::kHostReadOnly) {

@@ -62,6 +62,7 @@ struct PodRun {
 struct KubeletOptions {
   std::string entrypoint_bin;  ///< Mounted at /ko-app/entrypoint.
   std::string nop_bin;         ///< Mounted at /ko-app/nop, and the whole nop image.
+  std::string workingdirinit_bin;  ///< Mounted at /ko-app/workingdirinit (when set).
   /// Set tekton.dev/cancel=CANCEL this long after the containers started.
   std::optional<std::chrono::nanoseconds> cancel_after;
   /// Kill everything this long after the pod started (the TaskRun timeout).

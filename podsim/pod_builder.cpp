@@ -1,6 +1,7 @@
 #include "podsim/pod_builder.h"
 
 #include <climits>
+#include <optional>
 #include <set>
 
 #include "common/base64.h"
@@ -17,6 +18,7 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kEntrypointImage = "podstep/entrypoint";
+constexpr const char* kWorkingDirInitImage = "podstep/workingdirinit";
 constexpr const char* kShellImage = "cgr.dev/chainguard/busybox";
 constexpr const char* kBinPath = "/tekton/bin";
 constexpr const char* kEntrypointBinary = "/tekton/bin/entrypoint";
@@ -260,6 +262,32 @@ json PrepareContainer(const json& steps) {
        {Mount("tekton-internal-bin", kBinPath), Mount("tekton-internal-steps", "/tekton/steps")}}};
 }
 
+// workingDirInit: the steps' working directories that are relative or
+// under /workspace (cleaned, sorted, each once) are made by an init
+// container running workingdirinit in /workspace; none when there are none.
+std::optional<json> WorkingDirInitContainer(const json& step_containers) {
+  std::set<std::string> dirs;
+  for (const json& c : step_containers) {
+    if (const std::string dir = c.value("workingDir", ""); !dir.empty()) dirs.insert(dir);
+  }
+  json relative = json::array();
+  for (const std::string& dir : dirs) {
+    const std::string clean = GoCleanPath(dir);
+    if (!clean.starts_with("/") || clean.starts_with("/workspace/")) relative.push_back(clean);
+  }
+  if (relative.empty()) return std::nullopt;
+  return json{{"name", "working-dir-initializer"},
+              {"image", kWorkingDirInitImage},
+              {"command", {"/ko-app/workingdirinit"}},
+              {"args", std::move(relative)},
+              {"workingDir", "/workspace"},
+              {"volumeMounts",
+               {Mount("tekton-internal-workspace", "/workspace"),
+                Mount("tekton-internal-home", "/tekton/home"),
+                Mount("tekton-internal-results", "/tekton/results"),
+                Mount("tekton-internal-steps", "/tekton/steps", true)}}};
+}
+
 json DownwardVolume() {
   auto item = [](const char* file, const char* annotation) {
     return json{
@@ -373,6 +401,7 @@ Result<json> BuildPod(const json& spec, const PodSettings& settings, ImageStore&
     init.push_back(scripts.InitContainer());
     volumes.push_back(EmptyDir("tekton-internal-scripts"));
   }
+  if (auto working_dirs = WorkingDirInitContainer(*steps)) init.push_back(std::move(*working_dirs));
   volumes.push_back(EmptyDir("tekton-internal-bin"));
   volumes.push_back(DownwardVolume());
   for (const json& v : step_volumes) volumes.push_back(v);

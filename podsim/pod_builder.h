@@ -1,8 +1,9 @@
 #pragma once
 // The Pod the Tekton controller creates for a Task spec whose `$(…)`
 // references it has already replaced and whose workspaces it has mounted
-// (pkg/pod: Builder.Build, orderContainers, convertScripts): the `prepare`
-// and `place-scripts` init containers, each step wrapped by
+// (pkg/pod: Builder.Build, orderContainers, convertScripts, workingDirInit):
+// the `prepare`, `place-scripts` and `working-dir-initializer` init
+// containers, each step wrapped by
 // /tekton/bin/entrypoint with its flags in the controller's order, the
 // sidecars, the internal volumes and mounts, the credentials, and the
 // TaskRun's podTemplate. Pure (the ImageStore is asked, not a registry).

@@ -54,7 +54,7 @@ Result<std::unique_ptr<RealPodRuntime>> RealPodRuntime::Create(const RuntimeOpti
   if (auto ok = EnterUserNamespaceIfUnprivileged(); !ok) return Fail(ok.error());
   for (const std::string& bin : options.binaries) {
     if (::access(bin.c_str(), X_OK) != 0) {
-      return Fail(ErrnoError("binary '" + bin + "' (see --entrypoint-bin / --nop-bin)"));
+      return Fail(ErrnoError("binary '" + bin + "' (see --entrypoint-bin, --nop-bin, --workingdirinit-bin)"));
     }
   }
   auto signals = SignalChannel::Open();

@@ -174,6 +174,25 @@ TEST_F(PodsimTest, EmptyDirIsSharedByStepsAndSubPathsAreMadeInIt) {
   EXPECT_EQ(Log("step-read"), "shared\nvia-subpath\nin-memory\n");
 }
 
+// The working-dir-initializer init container (workingdirinit) makes a later
+// step's working directory in /workspace before the first step runs: only
+// it could have made the directory the first step lists.
+TEST_F(PodsimTest, WorkingDirInitializerMakesAStepsDirBeforeTheFirstStep) {
+  PodsimRun run = Run(Task(R"y(
+  steps:
+    - name: look
+      image: busybox
+      script: ls -d /workspace/later/dir
+    - name: later
+      image: busybox
+      workingDir: /workspace/later/dir
+      script: pwd
+)y"));
+  ASSERT_EQ(run.status, ExitStatus::Exited(0)) << run.err << run.out;
+  EXPECT_EQ(Log("step-look"), "/workspace/later/dir\n");
+  EXPECT_EQ(Log("step-later"), "/workspace/later/dir\n");
+}
+
 std::string HostPathTask(const std::string& host_dir) {
   return Task(R"y(
   volumes:

@@ -60,7 +60,8 @@ TEST(PodsimCommandLineTest, HelpAndVersionInEverySpelling) {
 TEST(PodsimCommandLineTest, ExistingFlagsKeepTheirSpellings) {
   PodsimCommandLine o =
       Parse({"run", "--output", "json", "--logs=/tmp/l", "-cancel-after", "2s", "--timeout=1m",
-             "-grace-period=500ms", "--entrypoint-bin", "/e", "-nop-bin", "/n", "f.yaml"});
+             "-grace-period=500ms", "--entrypoint-bin", "/e", "-nop-bin", "/n",
+             "-workingdirinit-bin=/w", "f.yaml"});
   EXPECT_EQ(o.output, Output::kJson);
   EXPECT_EQ(o.logs_dir, "/tmp/l");
   EXPECT_EQ(o.cancel_after, 2s);
@@ -68,6 +69,7 @@ TEST(PodsimCommandLineTest, ExistingFlagsKeepTheirSpellings) {
   EXPECT_EQ(o.grace, 500ms);
   EXPECT_EQ(o.entrypoint_bin, "/e");
   EXPECT_EQ(o.nop_bin, "/n");
+  EXPECT_EQ(o.workingdirinit_bin, "/w");
   EXPECT_EQ(o.file, "f.yaml");
   for (const Args& args : {Args{"run", "-o", "json", "f"}, Args{"run", "--o", "json", "f"},
                            Args{"run", "-output=json", "f"}, Args{"-ojson", "run", "f"},

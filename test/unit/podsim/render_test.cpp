@@ -179,6 +179,48 @@ spec:
   EXPECT_TRUE(ParsePod(pod)) << ParsePod(pod).error().message;
 }
 
+// Tekton's workingDirInit: the steps' working directories, each once in
+// string order, cleaned; only those relative or under /workspace/.
+TEST(PodsimRender, WorkingDirInitializerMakesTheStepsWorkspaceDirs) {
+  auto rendered = RenderYaml(R"y(
+kind: Task
+metadata: {name: t}
+spec:
+  steps:
+    - {name: a, image: x, command: ["true"], workingDir: /workspace/b/../src}
+    - {name: b, image: x, command: ["true"], workingDir: rel/dir}
+    - {name: c, image: x, command: ["true"], workingDir: /abs/elsewhere}
+    - {name: d, image: x, command: ["true"], workingDir: /workspace/src}
+    - {name: e, image: x, command: ["true"], workingDir: /workspace}
+    - {name: f, image: x, command: ["true"], workingDir: rel/dir}
+)y");
+  ASSERT_TRUE(rendered) << rendered.error().message;
+  const json& init = rendered->pod["spec"]["initContainers"];
+  ASSERT_EQ(init.size(), 2u) << init.dump();
+  EXPECT_EQ(init[1]["name"], "working-dir-initializer");
+  EXPECT_EQ(init[1]["command"], json({"/ko-app/workingdirinit"}));
+  EXPECT_EQ(init[1]["args"], json({"/workspace/src", "/workspace/src", "rel/dir"}));
+  EXPECT_EQ(init[1]["workingDir"], "/workspace");
+  EXPECT_EQ(init[1]["volumeMounts"][0]["mountPath"], "/workspace");
+  EXPECT_TRUE(ParsePod(rendered->pod)) << ParsePod(rendered->pod).error().message;
+}
+
+TEST(PodsimRender, NoWorkingDirInitializerWithoutWorkspaceDirs) {
+  auto rendered = RenderYaml(R"y(
+kind: Task
+metadata: {name: t}
+spec:
+  steps:
+    - {name: a, image: x, command: ["true"], workingDir: /abs}
+    - {name: b, image: x, command: ["true"], workingDir: /workspace}
+    - {name: c, image: x, command: ["true"]}
+)y");
+  ASSERT_TRUE(rendered) << rendered.error().message;
+  const json& init = rendered->pod["spec"]["initContainers"];
+  ASSERT_EQ(init.size(), 1u) << init.dump();
+  EXPECT_EQ(init[0]["name"], "prepare");
+}
+
 TEST(PodsimRender, TaskRunParamsContextAndTimeout) {
   auto rendered = RenderYaml(R"y(
 kind: TaskRun
