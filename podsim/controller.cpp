@@ -47,8 +47,10 @@ ControllerActions TektonController::Reconcile(const PodView& pod, SteadyClock::t
     if (std::all_of(all.begin(), all.end(), [](auto& c) { return c.done; })) return verdict();
     return actions;
   }
+  // Tekton's SidecarsReady: a sidecar that ended, however, no longer holds
+  // the steps back.
   const bool sidecars_ready = std::all_of(all.begin(), all.end(), [](auto& c) {
-    return c.is_step || (c.running && c.ready) || (c.done && c.exit_code == 0);
+    return c.is_step || (c.running && c.ready) || c.done;
   });
   if (sidecars_ready && !ready_set_) {
     ready_set_ = true;

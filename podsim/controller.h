@@ -2,8 +2,8 @@
 // The Tekton controller's part in a TaskRun's pod, as a pure policy over the
 // containers' states and the (steady) time:
 //  * tekton.dev/ready=READY once every sidecar runs and is Ready (its
-//    readiness probe passed) or ended well (the first step waits for it in
-//    the Downward-API volume);
+//    readiness probe passed) or has ended, with any exit code (the first
+//    step waits for it in the Downward-API volume);
 //  * tekton.dev/cancel=CANCEL at --cancel-after, while a step still runs;
 //  * the verdict when every step is done (the TaskRun completes as Tekton
 //    reports it), and then the sidecars' stop by the nop image swap;

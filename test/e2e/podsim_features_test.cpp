@@ -193,6 +193,25 @@ TEST_F(PodsimTest, WorkingDirInitializerMakesAStepsDirBeforeTheFirstStep) {
   EXPECT_EQ(Log("step-later"), "/workspace/later/dir\n");
 }
 
+// A sidecar that fails at once does not keep the steps waiting for the ready
+// annotation (Tekton's SidecarsReady counts any ended sidecar); the TaskRun's
+// outcome is its steps'.
+TEST_F(PodsimTest, AFailedSidecarDoesNotHoldTheStepsBack) {
+  PodsimRun run = Run(Task(R"y(
+  sidecars:
+    - name: broken
+      image: busybox
+      command: ["sh", "-c", "exit 3"]
+  steps:
+    - name: a
+      image: busybox
+      script: echo ran
+)y"));
+  ASSERT_EQ(run.status, ExitStatus::Exited(0)) << run.err << run.out;
+  EXPECT_EQ(Log("step-a"), "ran\n");
+  EXPECT_EQ(run.Condition().value("reason", ""), "Succeeded") << run.out;
+}
+
 std::string HostPathTask(const std::string& host_dir) {
   return Task(R"y(
   volumes:
