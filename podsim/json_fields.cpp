@@ -6,6 +6,14 @@ namespace podstep::podsim {
 
 using nlohmann::json;
 
+std::string FieldPath(const std::string& path, const std::string& field) {
+  return path.empty() ? field : path + "." + field;
+}
+
+std::string Index(const std::string& path, size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
 Status CheckFields(const json& object, const std::string& path,
                    std::initializer_list<std::string_view> known) {
   if (!object.is_object()) return Fail(path + ": must be an object");

@@ -3,6 +3,7 @@
 // that name the field by its JSON path: "spec.volumes[0].name: required",
 // "unsupported field spec.volumes[0].nfs". Pure.
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,11 @@
 #include "common/error.h"
 
 namespace podstep::podsim {
+
+/// "path.field" ("field" when `path` is empty), for errors naming a field.
+std::string FieldPath(const std::string& path, const std::string& field);
+/// "path[i]", for errors naming a list element.
+std::string Index(const std::string& path, size_t i);
 
 /// Fails with "unsupported field <path>.<key>" for the first key of `object`
 /// not in `known`, or "<path>: must be an object" when it is not one.

@@ -16,6 +16,14 @@ inline const nlohmann::json& ListField(const nlohmann::json& object, const char*
   return it == object.end() ? kEmpty : *it;
 }
 
+/// object[key] when it is a list; an empty list when absent or of another
+/// type (fields of a Pod whose other types are not refused).
+inline const nlohmann::json& ListOrEmpty(const nlohmann::json& object, const char* key) {
+  static const nlohmann::json kEmpty = nlohmann::json::array();
+  auto it = object.find(key);
+  return it == object.end() || !it->is_array() ? kEmpty : *it;
+}
+
 /// object[key], made an empty list first when absent.
 inline nlohmann::json& GrowList(nlohmann::json& object, const char* key) {
   if (!object.contains(key)) object[key] = nlohmann::json::array();

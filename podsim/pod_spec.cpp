@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "podsim/json_fields.h"
+#include "podsim/json_lists.h"
 #include "podsim/names.h"
 #include "podsim/substitution.h"
 
@@ -29,19 +30,6 @@ bool Contains(const std::array<std::string_view, N>& list, std::string_view key)
 }
 
 
-Status CheckKeys(const json& object, const std::string& path, std::set<std::string_view> known) {
-  for (const auto& [key, value] : object.items()) {
-    if (!known.contains(key)) return Fail("unsupported field " + path + "." + key);
-  }
-  return {};
-}
-
-Result<std::string> GetString(const json& object, const char* key, const std::string& path,
-                              bool required) {
-  return StringField(object, key, path, required);
-}
-
-
 Result<std::map<std::string, std::string>> GetStringMap(const json& object, const char* key,
                                                         const std::string& path) {
   std::map<std::string, std::string> out;
@@ -53,13 +41,6 @@ Result<std::map<std::string, std::string>> GetStringMap(const json& object, cons
     out[k] = v.get<std::string>();
   }
   return out;
-}
-
-const json& ArrayOrEmpty(const json& object, const char* key) {
-  static const json kEmpty = json::array();
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_array()) return kEmpty;
-  return *it;
 }
 
 // `valueFrom`: exactly one of fieldRef, configMapKeyRef, secretKeyRef.
@@ -80,11 +61,10 @@ Status ParseValueFrom(const json& value_from, const std::string& path, EnvVar& v
     return {};
   }
   const json& ref = value_from["fieldRef"];
-  if (!ref.is_object()) return Fail(path + ".fieldRef: must be an object");
-  if (auto ok = CheckKeys(ref, path + ".fieldRef", {"fieldPath", "apiVersion"}); !ok) {
+  if (auto ok = CheckFields(ref, path + ".fieldRef", {"fieldPath", "apiVersion"}); !ok) {
     return Fail(ok.error());
   }
-  auto field = GetString(ref, "fieldPath", path + ".fieldRef", true);
+  auto field = StringField(ref, "fieldPath", path + ".fieldRef", true);
   if (!field) return Fail(field.error());
   var.field_path = *field;
   return {};
@@ -115,8 +95,7 @@ Result<SecurityContext> ParseSecurityContext(const json& object, const char* key
 }
 
 Result<Container> ParseContainer(const json& object, const std::string& path) {
-  if (!object.is_object()) return Fail(path + ": must be an object");
-  if (auto ok = CheckKeys(
+  if (auto ok = CheckFields(
           object, path,
           {"name", "command", "args", "env", "workingDir", "volumeMounts", "terminationMessagePath",
            "image", "imagePullPolicy", "resources", "terminationMessagePolicy", "securityContext",
@@ -125,7 +104,7 @@ Result<Container> ParseContainer(const json& object, const std::string& path) {
     return Fail(ok.error());
   }
   Container c;
-  auto name = GetString(object, "name", path, true);
+  auto name = StringField(object, "name", path, true);
   if (!name) return Fail(name.error());
   c.name = *name;
   auto command = GetStrings(object, "command", path);
@@ -134,10 +113,10 @@ Result<Container> ParseContainer(const json& object, const std::string& path) {
   auto args = GetStrings(object, "args", path);
   if (!args) return Fail(args.error());
   c.args = *args;
-  auto dir = GetString(object, "workingDir", path, false);
+  auto dir = StringField(object, "workingDir", path, false);
   if (!dir) return Fail(dir.error());
   c.working_dir = *dir;
-  auto tpath = GetString(object, "terminationMessagePath", path, false);
+  auto tpath = StringField(object, "terminationMessagePath", path, false);
   if (!tpath) return Fail(tpath.error());
   if (!tpath->empty()) c.termination_message_path = *tpath;
   auto security = ParseSecurityContext(object, "securityContext", path);
@@ -147,18 +126,17 @@ Result<Container> ParseContainer(const json& object, const std::string& path) {
       policy != object.end() && *policy != "File") {
     return Fail("unsupported value " + path + ".terminationMessagePolicy: only File is supported");
   }
-  const json& env = ArrayOrEmpty(object, "env");
+  const json& env = ListOrEmpty(object, "env");
   for (size_t i = 0; i < env.size(); ++i) {
     const std::string epath = Index(path + ".env", i);
-    if (!env[i].is_object()) return Fail(epath + ": must be an object");
-    if (auto ok = CheckKeys(env[i], epath, {"name", "value", "valueFrom"}); !ok) {
+    if (auto ok = CheckFields(env[i], epath, {"name", "value", "valueFrom"}); !ok) {
       return Fail(ok.error());
     }
     EnvVar var;
-    auto ename = GetString(env[i], "name", epath, true);
+    auto ename = StringField(env[i], "name", epath, true);
     if (!ename) return Fail(ename.error());
     var.name = *ename;
-    auto value = GetString(env[i], "value", epath, false);
+    auto value = StringField(env[i], "value", epath, false);
     if (!value) return Fail(value.error());
     var.value = *value;
     if (env[i].contains("valueFrom")) {
@@ -168,17 +146,16 @@ Result<Container> ParseContainer(const json& object, const std::string& path) {
     }
     c.env.push_back(std::move(var));
   }
-  const json& mounts = ArrayOrEmpty(object, "volumeMounts");
+  const json& mounts = ListOrEmpty(object, "volumeMounts");
   for (size_t i = 0; i < mounts.size(); ++i) {
     const std::string mpath = Index(path + ".volumeMounts", i);
-    if (!mounts[i].is_object()) return Fail(mpath + ": must be an object");
-    if (auto ok = CheckKeys(mounts[i], mpath, {"name", "mountPath", "readOnly", "subPath"}); !ok) {
+    if (auto ok = CheckFields(mounts[i], mpath, {"name", "mountPath", "readOnly", "subPath"}); !ok) {
       return Fail(ok.error());
     }
     VolumeMount mount;
-    auto mname = GetString(mounts[i], "name", mpath, true);
+    auto mname = StringField(mounts[i], "name", mpath, true);
     if (!mname) return Fail(mname.error());
-    auto mount_path = GetString(mounts[i], "mountPath", mpath, true);
+    auto mount_path = StringField(mounts[i], "mountPath", mpath, true);
     if (!mount_path) return Fail(mount_path.error());
     if (mount_path->empty() || (*mount_path)[0] != '/') {
       return Fail(mpath + ".mountPath: must be an absolute path");
@@ -186,7 +163,7 @@ Result<Container> ParseContainer(const json& object, const std::string& path) {
     mount.name = *mname;
     mount.mount_path = *mount_path;
     mount.read_only = mounts[i].value("readOnly", false);
-    auto sub_path = GetString(mounts[i], "subPath", mpath, false);
+    auto sub_path = StringField(mounts[i], "subPath", mpath, false);
     if (!sub_path) return Fail(sub_path.error());
     if (!sub_path->empty() && !IsLocalPath(*sub_path)) {
       return Fail(mpath + ".subPath: must be a relative path without ..");
@@ -194,7 +171,7 @@ Result<Container> ParseContainer(const json& object, const std::string& path) {
     mount.sub_path = *sub_path;
     c.volume_mounts.push_back(std::move(mount));
   }
-  auto image = GetString(object, "image", path, false);
+  auto image = StringField(object, "image", path, false);
   if (!image) return Fail(image.error());
   c.image = *image;
   if (object.contains("envFrom")) {
@@ -212,7 +189,7 @@ Result<Container> ParseContainer(const json& object, const std::string& path) {
 
 Result<Volume> ParseVolume(const json& object, const std::string& path) {
   Volume v;
-  auto name = GetString(object.is_object() ? object : json::object(), "name", path, true);
+  auto name = StringField(object.is_object() ? object : json::object(), "name", path, true);
   if (!name) return Fail(name.error());
   v.name = *name;
   auto source = ParseVolumeSource(object, path);
@@ -222,10 +199,6 @@ Result<Volume> ParseVolume(const json& object, const std::string& path) {
 }
 
 }  // namespace
-
-std::string Index(const std::string& path, size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
 
 Result<std::vector<std::string>> GetStrings(const json& object, const char* key,
                                             const std::string& path) {
@@ -249,20 +222,20 @@ Result<PodSpec> ParsePod(const json& pod) {
   }
   PodSpec spec;
   const json metadata = pod.value("metadata", json::object());
-  auto name = GetString(metadata, "name", "metadata", false);
+  auto name = StringField(metadata, "name", "metadata", false);
   if (!name) return Fail(name.error());
   if (name->empty()) {
     return Fail(FieldRequired("metadata.name", "name or generateName is required"));
   }
   if (auto ok = ValidateDns1123Subdomain("metadata.name", *name); !ok) return Fail(ok.error());
   spec.name = *name;
-  auto ns = GetString(metadata, "namespace", "metadata", false);
+  auto ns = StringField(metadata, "namespace", "metadata", false);
   if (!ns) return Fail(ns.error());
   if (!ns->empty()) {
     if (auto ok = ValidateDns1123Label("metadata.namespace", *ns); !ok) return Fail(ok.error());
     spec.namespace_name = *ns;
   }
-  auto uid = GetString(metadata, "uid", "metadata", false);
+  auto uid = StringField(metadata, "uid", "metadata", false);
   if (!uid) return Fail(uid.error());
   spec.uid = *uid;
   auto labels = GetStringMap(metadata, "labels", "metadata");
@@ -305,7 +278,7 @@ Result<PodSpec> ParsePod(const json& pod) {
   }
   std::set<std::string> names;
   for (const char* list : {"initContainers", "containers"}) {
-    const json& containers = ArrayOrEmpty(s, list);
+    const json& containers = ListOrEmpty(s, list);
     for (size_t i = 0; i < containers.size(); ++i) {
       const std::string path = Index(std::string("spec.") + list, i);
       auto c = ParseContainer(containers[i], path);
@@ -316,7 +289,7 @@ Result<PodSpec> ParsePod(const json& pod) {
     }
   }
   if (spec.containers.empty()) return Fail("spec.containers: required");
-  const json& volumes = ArrayOrEmpty(s, "volumes");
+  const json& volumes = ListOrEmpty(s, "volumes");
   std::set<std::string> volume_names;
   for (size_t i = 0; i < volumes.size(); ++i) {
     const std::string path = Index("spec.volumes", i);

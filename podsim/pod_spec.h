@@ -99,9 +99,6 @@ bool IsStepContainer(const std::string& name);
 
 namespace podstep::podsim {
 
-/// "path[i]", for error messages that name a list element.
-std::string Index(const std::string& path, size_t i);
-
 /// `object[key]` as a list of strings (absent or null: empty); errors name
 /// `path.key[i]`.
 Result<std::vector<std::string>> GetStrings(const nlohmann::json& object, const char* key,

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "common/go_quote.h"
+#include "podsim/json_fields.h"
 #include "podsim/json_lists.h"
 #include "podsim/substitution.h"
 
@@ -10,10 +11,6 @@ namespace podstep::podsim {
 namespace {
 
 using nlohmann::json;
-
-std::string At(const std::string& path, const std::string& field) {
-  return path.empty() ? field : path + "." + field;
-}
 
 // substitution.ExtractVariablesFromString: the names `value` references
 // below `prefix`, or Tekton's error for a dotted name of 3+ components.
@@ -88,7 +85,7 @@ Status CheckTreeLeft(const json& value, const std::string& path,
     }
   } else if (value.is_object()) {
     for (const auto& [key, item] : value.items()) {
-      if (auto ok = CheckTreeLeft(item, At(path, key), steps); !ok) return ok;
+      if (auto ok = CheckTreeLeft(item, FieldPath(path, key), steps); !ok) return ok;
     }
   }
   return {};
@@ -163,7 +160,7 @@ Status ValidateNoReferencesLeft(const json& spec, const std::string& path) {
   }
   for (const char* key : {"steps", "sidecars", "stepTemplate", "volumes", "workspaces"}) {
     if (!spec.contains(key)) continue;
-    if (auto ok = CheckTreeLeft(spec[key], At(path, key), steps); !ok) return ok;
+    if (auto ok = CheckTreeLeft(spec[key], FieldPath(path, key), steps); !ok) return ok;
   }
   return {};
 }

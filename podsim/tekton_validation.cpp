@@ -5,6 +5,7 @@
 
 #include "common/go_duration.h"
 #include "common/go_quote.h"
+#include "podsim/json_fields.h"
 #include "podsim/json_lists.h"
 #include "podsim/names.h"
 #include "podsim/substitution.h"
@@ -17,11 +18,11 @@ using nlohmann::json;
 using Names = VariableNames;
 
 std::string At(const std::string& path, const std::string& field) {
-  return path.empty() ? field : path + "." + field;
+  return FieldPath(path, field);
 }
 
 std::string At(const std::string& path, const std::string& field, size_t i) {
-  return At(path, field) + "[" + std::to_string(i) + "]";
+  return Index(FieldPath(path, field), i);
 }
 
 // One string field of a step and its path below the step, as Tekton's

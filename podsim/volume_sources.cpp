@@ -3,6 +3,7 @@
 #include <array>
 
 #include "podsim/json_fields.h"
+#include "podsim/json_lists.h"
 
 namespace podstep::podsim {
 namespace {
@@ -12,8 +13,6 @@ using nlohmann::json;
 constexpr std::array<std::string_view, 8> kHostPathTypes = {
     "",       "DirectoryOrCreate", "Directory",  "FileOrCreate", "File",
     "Socket", "CharDevice",        "BlockDevice"};
-
-std::string At(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
 // What the user can do about a missing ConfigMap or Secret.
 std::string NotFound(ConfigKind kind, const std::string& name) {
@@ -41,12 +40,6 @@ Status CheckVolumePath(const std::string& file, const std::string& where) {
   return {};
 }
 
-const json& ListOrEmpty(const json& object, const char* key) {
-  static const json kEmpty = json::array();
-  auto it = object.find(key);
-  return it == object.end() || !it->is_array() ? kEmpty : *it;
-}
-
 Status CheckList(const json& object, const char* key, const std::string& path) {
   auto it = object.find(key);
   if (it != object.end() && !it->is_null() && !it->is_array()) {
@@ -60,7 +53,7 @@ Result<std::vector<KeyToPath>> ParseItems(const json& source, const std::string&
   std::vector<KeyToPath> items;
   const json& list = ListOrEmpty(source, "items");
   for (size_t i = 0; i < list.size(); ++i) {
-    const std::string ipath = At(path + ".items", i);
+    const std::string ipath = Index(path + ".items", i);
     if (auto ok = CheckFields(list[i], ipath, {"key", "path", "mode"}); !ok)
       return Fail(ok.error());
     KeyToPath item;
@@ -115,7 +108,7 @@ Result<Projection> ParseDownward(const json& source, const std::string& path,
   p.kind = Projection::kDownwardApi;
   const json& list = ListOrEmpty(source, "items");
   for (size_t i = 0; i < list.size(); ++i) {
-    const std::string ipath = At(path + ".items", i);
+    const std::string ipath = Index(path + ".items", i);
     if (auto ok = CheckFields(list[i], ipath, {"path", "fieldRef", "mode"}); !ok) {
       return Fail(ok.error());
     }
@@ -138,7 +131,7 @@ Result<std::vector<Projection>> ParseProjectedSources(const json& projected,
   std::vector<Projection> out;
   const json& sources = ListOrEmpty(projected, "sources");
   for (size_t i = 0; i < sources.size(); ++i) {
-    const std::string spath = At(path + ".sources", i);
+    const std::string spath = Index(path + ".sources", i);
     if (!sources[i].is_object() || sources[i].size() != 1) {
       return Fail(spath + ": must hold exactly one of configMap, secret, downwardAPI");
     }
@@ -387,7 +380,7 @@ Result<std::vector<EnvFromSource>> ParseEnvFrom(const json& list, const std::str
   if (list.is_null()) return out;
   if (!list.is_array()) return Fail(path + ": must be a list");
   for (size_t i = 0; i < list.size(); ++i) {
-    const std::string epath = At(path, i);
+    const std::string epath = Index(path, i);
     if (auto ok = CheckFields(list[i], epath, {"prefix", "configMapRef", "secretRef"}); !ok) {
       return Fail(ok.error());
     }
