@@ -129,17 +129,11 @@ Stats Summarize(std::vector<double> values) {
   return {values[values.size() / 2], values[p99], sum / values.size()};
 }
 
-// Runs `a` and `b` `runs` times each, alternating which goes first, so a
-// change of machine load hits both alike.
-void Alternate(int runs, const std::function<void()>& a, const std::function<void()>& b) {
+// Runs each of `measures` `runs` times, rotating which goes first (and so
+// which follows which), so a change of machine load hits all alike.
+void Alternate(int runs, std::vector<std::function<void()>> measures) {
   for (int i = 0; i < runs; ++i) {
-    if (i % 2 == 0) {
-      a();
-      b();
-    } else {
-      b();
-      a();
-    }
+    for (size_t k = 0; k < measures.size(); ++k) measures[(i + k) % measures.size()]();
   }
 }
 
@@ -213,7 +207,7 @@ void BenchHandoff(const Bins& bins, int runs) {
                                          (dir / "stamp").string()};
   auto run_ours = [&] { ours.push_back(HandoffOnce(dir, EntrypointHandoffArgs(bins, dir), true)); };
   auto run_floor = [&] { floor.push_back(HandoffOnce(dir, floor_args, true)); };
-  Alternate(runs, run_ours, run_floor);
+  Alternate(runs, {run_ours, run_floor});
   fs::remove_all(dir);
   Stats o = Summarize(ours), f = Summarize(floor);
   std::printf(
@@ -299,12 +293,7 @@ void BenchOverhead(const Bins& bins, const std::string& command, const char* nam
     floor.push_back(TimeRun({bins.floor_wrapper, (run / "out").string(), command}, {}, &cpu));
     floor_cpu.push_back(cpu);
   };
-  for (int i = 0; i < runs; ++i) {
-    // Rotates the order of the three so none always follows the same one.
-    std::function<void()> order[3] = {run_plain, run_wrapped, run_floor};
-    std::rotate(order, order + i % 3, order + 3);
-    for (auto& run : order) run();
-  }
+  Alternate(runs, {run_plain, run_wrapped, run_floor});
   fs::remove_all(dir);
   double p = Summarize(plain).median, w = Summarize(wrapped).median, f = Summarize(floor).median;
   double ours = w - p, floor_overhead = f - p;
@@ -443,11 +432,7 @@ void BenchTee(const Bins& bins, int runs) {
     floor.push_back(through_pipe(
         {bins.floor_tee, (dir / "floor").string(), "head", "-c", count, "/dev/zero"}, dir / "floor"));
   };
-  for (int i = 0; i < runs; ++i) {
-    std::function<void()> order[3] = {run_ours, run_ceiling, run_floor};
-    std::rotate(order, order + i % 3, order + 3);
-    for (auto& run : order) run();
-  }
+  Alternate(runs, {run_ours, run_ceiling, run_floor});
   fs::remove_all(dir);
   double mib = bytes >> 20;
   double o = mib / (Summarize(ours).median / 1000), c = mib / (Summarize(ceiling).median / 1000),
