@@ -240,12 +240,18 @@ void AddStepMounts(json& container, size_t i, size_t steps, const json& implicit
   }
 }
 
+// pkg/pod's implicitVolumeMounts.
+json TektonImplicitMounts() {
+  return {Mount("tekton-internal-workspace", "/workspace"),
+          Mount("tekton-internal-home", "/tekton/home"),
+          Mount("tekton-internal-results", "/tekton/results"),
+          Mount("tekton-internal-steps", "/tekton/steps", true)};
+}
+
+// A step's: the entrypoint binary, the implicit mounts, the credentials.
 json ImplicitMounts(const Credentials& credentials) {
-  json mounts = {Mount("tekton-internal-bin", kBinPath, true),
-                 Mount("tekton-internal-workspace", "/workspace"),
-                 Mount("tekton-internal-home", "/tekton/home"),
-                 Mount("tekton-internal-results", "/tekton/results"),
-                 Mount("tekton-internal-steps", "/tekton/steps", true)};
+  json mounts = {Mount("tekton-internal-bin", kBinPath, true)};
+  for (const json& m : TektonImplicitMounts()) mounts.push_back(m);
   for (const json& m : credentials.mounts) mounts.push_back(m);
   return mounts;
 }
@@ -281,11 +287,7 @@ std::optional<json> WorkingDirInitContainer(const json& step_containers) {
               {"command", {"/ko-app/workingdirinit"}},
               {"args", std::move(relative)},
               {"workingDir", "/workspace"},
-              {"volumeMounts",
-               {Mount("tekton-internal-workspace", "/workspace"),
-                Mount("tekton-internal-home", "/tekton/home"),
-                Mount("tekton-internal-results", "/tekton/results"),
-                Mount("tekton-internal-steps", "/tekton/steps", true)}}};
+              {"volumeMounts", TektonImplicitMounts()}};
 }
 
 json DownwardVolume() {
