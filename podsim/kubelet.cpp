@@ -308,7 +308,8 @@ class Kubelet {
           {"/ko-app/entrypoint", options_.entrypoint_bin, MountRequest::kFile, true});
     }
     launch.mounts.push_back({"/ko-app/nop", options_.nop_bin, MountRequest::kFile, true});
-    if (!nop_image && !options_.workingdirinit_bin.empty()) {
+    // Only Tekton's own init containers run it (working-dir-initializer).
+    if (tekton_init && !options_.workingdirinit_bin.empty()) {
       launch.mounts.push_back(
           {"/ko-app/workingdirinit", options_.workingdirinit_bin, MountRequest::kFile, true});
     }
